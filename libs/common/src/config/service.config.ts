@@ -1,0 +1,52 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' ? value === 'true' || value === '1' : value);
+
+/** Settings every service reads. Services extend it with their own. */
+export class ServiceConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/agentry';
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  @IsString()
+  @Matches(/^(nats|tls|ws|wss):\/\//, { message: 'must be a nats:// URL' })
+  NATS_URL: string = 'nats://127.0.0.1:4222';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** HTTP port for /health and /metrics (the gateway: the public API). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 0;
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  /** Run this service's migrations at start (the default; deploy jobs may run them instead). */
+  @Transform(toBool)
+  @IsBoolean()
+  MIGRATIONS_RUN: boolean = true;
+
+  /** Publish outbox events to JetStream from this process. */
+  @Transform(toBool)
+  @IsBoolean()
+  OUTBOX_RELAY_ENABLED: boolean = true;
+
+  /** How long in-flight work may take to finish on SIGTERM. */
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 10_000;
+}
+
+export { toBool };

@@ -1,0 +1,115 @@
+import { EventEnvelope, EVENTS_STREAM, EventMap, EventSubject } from '@agentry/contracts';
+import { AckPolicy, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg, ConsumerMessages } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Logger } from 'pino';
+import { DataSource, EntityManager } from 'typeorm';
+import { RequestContext } from '../logging/request-context';
+
+export type EventHandler<S extends EventSubject> = (event: EventEnvelope<EventMap[S]>, manager: EntityManager, subject: S) => Promise<void>;
+
+export interface DurableConsumerOptions {
+  /** Durable name, shared by every replica of the consuming service (a work queue between them). */
+  name: string;
+  /** Subjects this consumer reads; one JetStream consumer per subject (nats-server 2.9 has no multi-filter). */
+  subjects: EventSubject[];
+  maxDeliver?: number;
+  ackWaitMs?: number;
+}
+
+/**
+ * A durable JetStream consumer whose handler runs in a database transaction together with the
+ * insert into processed_events: an event redelivered after a crash, or published twice, is applied once.
+ */
+export class DurableConsumer {
+  private readonly streams: ConsumerMessages[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly schema: string,
+    private readonly logger: Logger,
+    private readonly options: DurableConsumerOptions,
+    private readonly handlers: { [S in EventSubject]?: EventHandler<S> },
+  ) {}
+
+  async start(): Promise<void> {
+    for (const subject of this.options.subjects) {
+      const durable = `${this.options.name}-${subject.replace(/\./g, '_')}`;
+      try {
+        await this.jsm.consumers.info(EVENTS_STREAM, durable);
+      } catch {
+        await this.jsm.consumers.add(EVENTS_STREAM, {
+          durable_name: durable,
+          filter_subject: subject,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+          max_deliver: this.options.maxDeliver ?? -1,
+        });
+      }
+      const consumer = await this.js.consumers.get(EVENTS_STREAM, durable);
+      const messages = await consumer.consume({ max_messages: 100 });
+      this.streams.push(messages);
+      void this.pump(messages);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const s of this.streams) await s.close().catch(() => undefined);
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  private async pump(messages: ConsumerMessages): Promise<void> {
+    for await (const msg of messages) {
+      if (this.stopped) break;
+      const p = this.handle(msg);
+      this.inflight.add(p);
+      void p.finally(() => this.inflight.delete(p));
+      await p;
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const subject = msg.subject as EventSubject;
+    let envelope: EventEnvelope<unknown>;
+    try {
+      envelope = plainToInstance(EventEnvelope, msg.json<object>());
+      const errors = await validate(envelope);
+      if (errors.length) throw new Error(`invalid envelope: ${errors.map((e) => e.property).join(', ')}`);
+    } catch (err) {
+      this.logger.error({ subject, err: (err as Error).message }, 'consumer: dropping malformed event');
+      msg.term();
+      return;
+    }
+    const handler = this.handlers[subject] as EventHandler<EventSubject> | undefined;
+    if (!handler) {
+      msg.ack();
+      return;
+    }
+    const requestId = msg.headers?.get('x-request-id') || envelope.id;
+    await RequestContext.run({ request_id: requestId, workspace_id: envelope.workspace_id }, async () => {
+      try {
+        await this.ds.transaction(async (m) => {
+          const inserted: unknown[] = await m.query(
+            `INSERT INTO "${this.schema}".processed_events (consumer, event_id) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING RETURNING event_id`,
+            [this.options.name, envelope.id],
+          );
+          if (inserted.length === 0) return; // already applied
+          await handler(envelope as EventEnvelope<EventMap[EventSubject]>, m, subject);
+        });
+        msg.ack();
+      } catch (err) {
+        const delay = Math.min(30_000, 500 * 2 ** Math.min(msg.info.deliveryCount, 6));
+        this.logger.warn({ subject, event_id: envelope.id, err: (err as Error).message, retry_in_ms: delay }, 'consumer: handler failed');
+        msg.nak(delay);
+      }
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import { monotonicFactory } from 'ulid';
+
+const ulid = monotonicFactory();
+
+export const ID_PREFIXES = ['agt', 'exe', 'sch', 'con', 'whe', 'msg', 'del', 'key', 'wks', 'apr', 'evt', 'req', 'ver', 'stp', 'hook', 'log', 'run'] as const;
+export type IdPrefix = (typeof ID_PREFIXES)[number];
+
+/** A prefixed, time-sortable id: `agt_01JD5Z4Q9X7N3B2V1C0M8K6H4G` (ULID, monotonic within a process). */
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid()}`;
+}
+
+const ULID_BODY = '[0-9A-HJKMNP-TV-Z]{26}';
+const patterns = new Map<string, RegExp>();
+
+export function isId(prefix: IdPrefix, value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  let re = patterns.get(prefix);
+  if (!re) {
+    re = new RegExp(`^${prefix}_${ULID_BODY}$`);
+    patterns.set(prefix, re);
+  }
+  return re.test(value);
+}

@@ -1,0 +1,46 @@
+import { EventEnvelope, EventMap, EventSubject } from '@agentry/contracts';
+import { EntityManager } from 'typeorm';
+import { newId } from '../ids';
+
+export interface OutboxWakeup {
+  wake(): void;
+}
+
+/**
+ * Writes domain events into the service's outbox table inside the caller's transaction,
+ * so an event exists if and only if the change that caused it was committed.
+ */
+export class Outbox {
+  private waker?: OutboxWakeup;
+
+  attachRelay(relay: OutboxWakeup): void {
+    this.waker = relay;
+  }
+
+  async add<S extends EventSubject>(
+    manager: EntityManager,
+    subject: S,
+    workspaceId: string,
+    data: EventMap[S],
+    version = 1,
+  ): Promise<EventEnvelope<EventMap[S]>> {
+    const envelope: EventEnvelope<EventMap[S]> = {
+      id: newId('evt'),
+      type: subject.split('.').slice(1).join('.'),
+      version,
+      occurred_at: new Date().toISOString(),
+      workspace_id: workspaceId,
+      data,
+    };
+    await manager.query(
+      `INSERT INTO "${manager.connection.driver.schema}".outbox (id, subject, payload) VALUES ($1, $2, $3)`,
+      [envelope.id, subject, JSON.stringify(envelope)],
+    );
+    return envelope;
+  }
+
+  /** Call after the transaction commits: the relay publishes at once instead of at its next poll. */
+  flush(): void {
+    this.waker?.wake();
+  }
+}

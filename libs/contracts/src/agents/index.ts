@@ -1,0 +1,3 @@
+export * from './agent-definition.dto';
+export * from './agents.dto';
+export * from './agents.subjects';

@@ -1,0 +1,11 @@
+import type { AgentsEventMap, AgentsRpcMap } from './agents/agents.subjects';
+
+/** Every request/reply subject with its request and response types. Add a service's map here. */
+export interface RpcMap extends AgentsRpcMap {}
+export type RpcSubject = keyof RpcMap;
+export type RpcReq<S extends RpcSubject> = RpcMap[S]['req'];
+export type RpcRes<S extends RpcSubject> = RpcMap[S]['res'];
+
+/** Every domain event subject with its data type. Add a service's map here. */
+export interface EventMap extends AgentsEventMap {}
+export type EventSubject = keyof EventMap;
