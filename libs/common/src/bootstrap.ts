@@ -14,7 +14,7 @@ export interface BootstrapOptions<C extends ServiceConfig> {
   rpc?: boolean;
   /** Last touches on the app before it listens (the gateway: Swagger, filters). */
   configure?: (app: NestFastifyApplication, config: C) => void | Promise<void>;
-  fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+  fastify?: (config: C) => ConstructorParameters<typeof FastifyAdapter>[0];
 }
 
 /** validate config → create app → connect NATS → listen. A bad config ends the process with one message. */
@@ -30,7 +30,7 @@ export async function bootstrapService<C extends ServiceConfig>(options: Bootstr
     throw err;
   }
   const logger = createLogger(options.name, config.LOG_LEVEL);
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter(options.fastify), {
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter(options.fastify?.(config)), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });

@@ -22,3 +22,4 @@ export * from './core.module';
 export * from './bootstrap';
 export * from './pagination';
 export * from './tokens';
+export * from './public.decorator';

@@ -1,3 +1,5 @@
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../public.decorator';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -5,6 +7,8 @@ import { NatsHandles } from '../nats/nats';
 import { NATS, SERVICE_NAME } from '../tokens';
 
 /** `/health/live`: the process answers. `/health/ready`: its database and NATS answer too. */
+@ApiTags('Operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -155,6 +155,13 @@ export class AgentRef {
   agent: string;
 }
 
+/** `agents.versions`: an agent and a page of its versions, newest first. */
+export class AgentVersionsQuery extends ListQuery {
+  @IsString()
+  @MaxLength(80)
+  agent: string;
+}
+
 export class UpdateAgentMessage extends AgentRef {
   @ValidateNested()
   @Type(() => UpdateAgentRequest)
@@ -175,6 +182,12 @@ export class UseTemplateRequest {
   @Matches(SLUG_PATTERN, { message: 'must be lower-case words joined by hyphens' })
   @IsOptional()
   slug?: string;
+
+  @ApiPropertyOptional({ type: AgentLlmDefaultsDto, description: "Merged over the template's LLM defaults, e.g. your model connection." })
+  @ValidateNested()
+  @Type(() => AgentLlmDefaultsDto)
+  @IsOptional()
+  llm?: AgentLlmDefaultsDto;
 }
 
 export class UseTemplateMessage extends UseTemplateRequest {
@@ -211,6 +224,7 @@ export class AgentTemplateView {
   @ApiProperty({ example: 'Lead qualification' }) name: string;
   @ApiProperty() description: string;
   @ApiProperty({ type: [String] }) tags: string[];
+  @ApiPropertyOptional({ type: AgentLlmDefaultsDto, description: 'LLM defaults the new agent starts with.' }) llm?: AgentLlmDefaultsDto;
   @ApiProperty({ type: AgentDefinitionDto }) definition: AgentDefinitionDto;
 }
 

@@ -1,7 +1,6 @@
 import type { Page } from '../pagination';
 import type { AgentEventData, AgentTemplateView, AgentVersionView, AgentView, CreateAgentRequest, ListAgentsQuery } from './agents.dto';
-import type { AgentRef, UpdateAgentMessage, UseTemplateMessage } from './agents.dto';
-import type { ListQuery } from '../pagination';
+import type { AgentRef, AgentVersionsQuery, UpdateAgentMessage, UseTemplateMessage } from './agents.dto';
 
 export const AgentsRpc = {
   create: 'agents.create',
@@ -24,7 +23,7 @@ export interface AgentsRpcMap {
   'agents.delete': { req: AgentRef; res: { id: string; deleted: true } };
   'agents.pause': { req: AgentRef; res: AgentView };
   'agents.resume': { req: AgentRef; res: AgentView };
-  'agents.versions': { req: AgentRef & ListQuery; res: Page<AgentVersionView> };
+  'agents.versions': { req: AgentVersionsQuery; res: Page<AgentVersionView> };
   'agents.templates.list': { req: Record<string, never>; res: { data: AgentTemplateView[] } };
   'agents.templates.use': { req: UseTemplateMessage; res: AgentView };
 }

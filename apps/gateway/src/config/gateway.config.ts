@@ -1,0 +1,34 @@
+import { ServiceConfig } from '@agentry/common';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+export class GatewayConfig extends ServiceConfig {
+  override PORT: number = 3000;
+
+  /** Instance admin key; the gateway ensures workspace `default` with this key. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_\-]{20,200}$/, { message: 'must be 20–200 characters of letters, digits, _ or -' })
+  @IsOptional()
+  AGENTRY_BOOTSTRAP_API_KEY?: string;
+
+  /** Largest accepted request body. */
+  @IsInt()
+  @Min(1024)
+  @Max(50 * 1024 * 1024)
+  BODY_LIMIT_BYTES: number = 1024 * 1024;
+
+  /** How long the gateway waits for a service's reply. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  RPC_TIMEOUT_MS: number = 10_000;
+
+  /** Public base URL, used in links the API returns (hook URLs, approval links). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PUBLIC_URL: string = 'http://localhost:3000';
+
+  /** Seconds an authenticated key stays cached in a gateway process (revocation reaches other replicas within it). */
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CACHE_TTL_SECONDS: number = 10;
+}

@@ -1,0 +1,37 @@
+import { newId } from '@agentry/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayConfig } from '../config/gateway.config';
+import { setupOpenApi } from '../openapi/openapi';
+import { applyStatusOverride } from './status-override';
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function fastifyOptions(bodyLimit: number): ConstructorParameters<typeof FastifyAdapter>[0] {
+  return {
+    bodyLimit,
+    // A caller's own X-Request-Id is kept when it is sane, so its id follows the request through every service.
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : newId('req');
+    },
+    requestIdLogLabel: 'request_id',
+    disableRequestLogging: true,
+    trustProxy: true,
+  };
+}
+
+/** Request ids, errors Fastify raises before Nest sees the request, status overrides, OpenAPI. */
+export function configureHttp(app: NestFastifyApplication, config: GatewayConfig): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: anything else is a 415, not a string handed to a handler.
+  fastify.removeContentTypeParser(['text/plain']);
+  fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('X-Request-Id', req.id);
+  });
+  fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
+    applyStatusOverride(req, reply);
+  });
+  setupOpenApi(app, config);
+}

@@ -1,0 +1,77 @@
+import { ErrorCode } from '@agentry/contracts';
+import { AppError } from '@agentry/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { catchError, from, map, Observable, of, switchMap, throwError } from 'rxjs';
+import { overrideStatus } from '../http/status-override';
+import { IdempotencyRepository } from './idempotency.repository';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const RETENTION_HOURS = 24;
+
+/** Stable JSON: key order must not change the hash of the same body. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * `Idempotency-Key` on POSTs: the first request's successful response is stored for 24 h and replayed
+ * for the same key and body (`Idempotent-Replayed: true`); the same key with another body, or while the
+ * first is still running, is a 409. A failed first attempt releases the key so the client can retry.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, OnModuleDestroy {
+  private purgeTimer?: NodeJS.Timeout;
+
+  constructor(private readonly repo: IdempotencyRepository) {}
+
+  onModuleInit(): void {
+    this.purgeTimer = setInterval(() => void this.repo.purgeOlderThan(RETENTION_HOURS).catch(() => undefined), 3600_000);
+    this.purgeTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const key = req.headers[IDEMPOTENCY_HEADER];
+    if (req.method !== 'POST' || key === undefined || !req.auth) return next.handle();
+    if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+      throw AppError.invalid('Idempotency-Key must be 1–255 characters', [{ field: 'Idempotency-Key', reason: 'length 1–255' }]);
+    }
+    const reply = http.getResponse<FastifyReply>();
+    const workspaceId = req.auth.workspaceId;
+    const hash = createHash('sha256').update(`${req.method} ${req.url.split('?')[0]} ${canonical(req.body)}`).digest('hex');
+    return from(this.repo.claim(workspaceId, key, hash)).pipe(
+      switchMap((existing) => {
+        if (existing) {
+          if (existing.request_hash !== hash) {
+            throw AppError.conflict('Idempotency-Key was already used with a different request', [
+              { field: 'Idempotency-Key', reason: 'reused with another body' },
+            ]);
+          }
+          if (existing.state !== 'done') throw new AppError(ErrorCode.CONFLICT, 'A request with this Idempotency-Key is still in progress');
+          reply.header('Idempotent-Replayed', 'true');
+          overrideStatus(req, existing.status_code ?? 200);
+          return of(existing.response_body);
+        }
+        return next.handle().pipe(
+          // stored before the response leaves, so a retry right after it sees 'done'
+          switchMap((body) => from(this.repo.complete(workspaceId, key, req.statusOverride ?? reply.statusCode, body)).pipe(map(() => body))),
+          catchError((err) => from(this.repo.release(workspaceId, key)).pipe(switchMap(() => throwError(() => err)))),
+        );
+      }),
+    );
+  }
+}

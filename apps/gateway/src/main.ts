@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { bootstrapService } from '@agentry/common';
+import { AppModule } from './app.module';
+import { GatewayConfig } from './config/gateway.config';
+import { configureHttp, fastifyOptions } from './http/configure-http';
+
+void bootstrapService({
+  name: 'gateway',
+  module: AppModule,
+  config: GatewayConfig,
+  rpc: false,
+  fastify: (cfg) => fastifyOptions(cfg.BODY_LIMIT_BYTES),
+  configure: (app, cfg) => configureHttp(app, cfg),
+});

@@ -1,0 +1,27 @@
+import { ErrorCode } from '@agentry/contracts';
+import { AppError } from '@agentry/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimiter } from './rate-limiter';
+
+/** Runs after AuthGuard: every authenticated response carries X-RateLimit-*; a 429 adds Retry-After. */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(private readonly limiter: RateLimiter) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    if (!req.auth) return true;
+    const reply = http.getResponse<FastifyReply>();
+    const d = await this.limiter.take(req.auth.keyId, req.auth.requestsPerMinute);
+    reply.header('X-RateLimit-Limit', String(d.limit));
+    reply.header('X-RateLimit-Remaining', String(d.remaining));
+    reply.header('X-RateLimit-Reset', String(d.reset));
+    if (!d.allowed) {
+      reply.header('Retry-After', String(Math.max(1, d.reset - Math.floor(Date.now() / 1000))));
+      throw new AppError(ErrorCode.RATE_LIMITED, `Rate limit of ${d.limit} requests per minute exceeded`);
+    }
+    return true;
+  }
+}

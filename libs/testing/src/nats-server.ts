@@ -1,0 +1,92 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { canConnect, freePort, waitFor } from './net';
+import { OutputTail, terminate, track } from './processes';
+
+export interface TestNats {
+  /** `nats://127.0.0.1:<port>`; stays the same across restart(). */
+  url: string;
+  port: number;
+  /** The JetStream store directory, kept across restart(). */
+  storeDir: string;
+  /** Stops the server and removes its store. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Stops the server, then starts it again on the same port with the same store ("NATS was down for a while"). */
+  restart(options?: { downForMs?: number }): Promise<void>;
+  /** Stops the server but keeps its store and port, for a later start(). */
+  halt(): Promise<void>;
+  /** Starts a halted server again. */
+  start(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 10_000;
+
+export function findOnPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, binary);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export const NATS_SERVER_MISSING =
+  'nats-server is not on PATH: install it (Debian/Ubuntu: `apt-get install nats-server`; otherwise a release from https://github.com/nats-io/nats-server/releases) to run the integration tests.';
+
+/** Spawns a private `nats-server` with JetStream on a free port and waits until it accepts connections. */
+export async function startNats(): Promise<TestNats> {
+  const binary = findOnPath('nats-server');
+  if (!binary) throw new Error(NATS_SERVER_MISSING);
+  const port = await freePort(HOST);
+  const storeDir = mkdtempSync(join(tmpdir(), 'agentry-nats-'));
+  let child: ChildProcess | undefined;
+  let stopped: Promise<void> | undefined;
+
+  const start = async () => {
+    const tail = new OutputTail(40);
+    const proc = spawn(binary, ['-js', '-a', HOST, '-p', String(port), '-sd', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    track(proc);
+    child = proc;
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => tail.push(d));
+    proc.stderr!.setEncoding('utf8').on('data', (d: string) => tail.push(d));
+    let exited = false;
+    proc.once('exit', () => (exited = true));
+    const ok = await waitFor(async () => exited || (await canConnect(HOST, port, 500)), READY_TIMEOUT_MS);
+    if (!ok || exited) {
+      await terminate(proc, 'SIGKILL');
+      throw new Error(`nats-server did not accept connections on ${HOST}:${port} within ${READY_TIMEOUT_MS} ms:\n${tail.text()}`);
+    }
+  };
+
+  const halt = () => terminate(child, 'SIGTERM', 5_000);
+
+  await start().catch((err) => {
+    rmSync(storeDir, { recursive: true, force: true });
+    throw err;
+  });
+
+  return {
+    url: `nats://${HOST}:${port}`,
+    port,
+    storeDir,
+    halt,
+    start,
+    async restart(options) {
+      await halt();
+      if (options?.downForMs) await new Promise((r) => setTimeout(r, options.downForMs));
+      await start();
+    },
+    stop() {
+      stopped ??= halt().then(() => rmSync(storeDir, { recursive: true, force: true }));
+      return stopped;
+    },
+  };
+}
