@@ -79,6 +79,8 @@ const shared = {
 module.exports = {
   // 2 cores: never more than two test processes at once.
   maxWorkers: 2,
+  // jest reads testTimeout only at the top level, not per project
+  testTimeout: 60_000,
   projects: [
     {
       ...shared,

@@ -89,9 +89,9 @@ describe('cursor pagination', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const after: { id: string } | null = decodeCursor<{ created_at: string; id: string }>(cursor ?? undefined, ['created_at', 'id']);
-        const start = after ? all.findIndex((r) => r.id === after.id) + 1 : 0;
-        const page = toPage(all.slice(start, start + limit + 1), limit, view, key);
+        const after = decodeCursor<{ created_at: string; id: string }>(cursor ?? undefined, ['created_at', 'id']);
+        const start: number = after ? all.findIndex((r) => r.id === after.id) + 1 : 0;
+        const page: { data: { id: string }[]; next_cursor: string | null } = toPage(all.slice(start, start + limit + 1), limit, view, key);
         seen.push(...page.data.map((d) => d.id));
         cursor = page.next_cursor;
       } while (cursor);

@@ -5,3 +5,4 @@ export * from './pagination';
 export * from './scopes';
 export * from './subjects';
 export * from './agents';
+export * from './executions';

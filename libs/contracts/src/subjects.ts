@@ -1,11 +1,12 @@
 import type { AgentsEventMap, AgentsRpcMap } from './agents/agents.subjects';
+import type { ExecutionsEventMap, ExecutionsRpcMap } from './executions/executions.subjects';
 
 /** Every request/reply subject with its request and response types. Add a service's map here. */
-export interface RpcMap extends AgentsRpcMap {}
+export interface RpcMap extends AgentsRpcMap, ExecutionsRpcMap {}
 export type RpcSubject = keyof RpcMap;
 export type RpcReq<S extends RpcSubject> = RpcMap[S]['req'];
 export type RpcRes<S extends RpcSubject> = RpcMap[S]['res'];
 
 /** Every domain event subject with its data type. Add a service's map here. */
-export interface EventMap extends AgentsEventMap {}
+export interface EventMap extends AgentsEventMap, ExecutionsEventMap {}
 export type EventSubject = keyof EventMap;

@@ -1,7 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
-const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' ? value === 'true' || value === '1' : value);
+/** Reads the raw env string: implicit conversion would already have turned "false" into true. */
+const toBool = ({ obj, key, value }: { obj: Record<string, unknown>; key: string; value: unknown }) => {
+  const raw = obj[key];
+  return typeof raw === 'string' ? raw === 'true' || raw === '1' : value;
+};
 
 /** Settings every service reads. Services extend it with their own. */
 export class ServiceConfig {

@@ -1,4 +1,4 @@
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../public.decorator';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
@@ -18,11 +18,16 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', service: 'gateway' } } })
   live() {
     return { status: 'ok', service: this.service };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database and NATS answer' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', service: 'gateway', checks: { database: 'ok', nats: 'ok' } } } })
+  @ApiServiceUnavailableResponse({ schema: { example: { status: 'unavailable', service: 'gateway', checks: { database: 'ok', nats: 'error: closed' } } } })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [database, nats] = await Promise.all([this.checkDb(), this.checkNats()]);
     const ok = database === 'ok' && nats === 'ok';

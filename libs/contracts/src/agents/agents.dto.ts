@@ -228,10 +228,19 @@ export class AgentTemplateView {
   @ApiProperty({ type: AgentDefinitionDto }) definition: AgentDefinitionDto;
 }
 
-/** Data of `agentry.agents.created|updated|deleted`. */
+/**
+ * Data of `agentry.agents.created|updated|deleted`. Created and updated carry the agent's state
+ * (event-carried state transfer), so consumers such as executions keep a local read model and
+ * start runs without asking the agents service.
+ */
 export class AgentEventData {
   @IsString() agent_id: string;
   @IsString() slug: string;
   @IsInt() version: number;
   @IsIn(AGENT_STATUSES) status: AgentStatus;
+  @IsString() @IsOptional() name?: string;
+  @IsOptional() definition?: AgentDefinitionDto;
+  @IsOptional() llm?: AgentLlmDefaultsDto | null;
+  @IsInt() @IsOptional() max_concurrency?: number;
+  @IsInt() @IsOptional() max_tokens_per_run?: number | null;
 }

@@ -1,0 +1,3 @@
+import { ServiceConfig } from '@agentry/common';
+
+export class SchedulesConfig extends ServiceConfig {}

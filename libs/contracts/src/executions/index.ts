@@ -1,0 +1,2 @@
+export * from './executions.dto';
+export * from './executions.subjects';
