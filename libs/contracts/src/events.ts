@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsObject, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { IsDateString, IsInt, IsObject, IsString, Matches, Min } from 'class-validator';
 
 /** JetStream stream holding every domain event. */
 export const EVENTS_STREAM = 'AGENTRY_EVENTS';
@@ -27,10 +26,4 @@ export class EventEnvelope<T = unknown> {
 
   @IsObject()
   data: T;
-}
-
-export class EventEnvelopeOf<T extends object> extends EventEnvelope<T> {
-  @ValidateNested()
-  @Type(() => Object)
-  declare data: T;
 }

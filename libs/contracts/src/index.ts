@@ -6,3 +6,4 @@ export * from './scopes';
 export * from './subjects';
 export * from './agents';
 export * from './executions';
+export * from './event-catalog';
