@@ -23,7 +23,18 @@ function swc(syntax) {
 // declares "type": "module" (fastify's light-my-request needs `cookie`, for one), so a new ESM-only
 // dependency does not break the tests with "Must use import to load ES Module".
 const ESM_PACKAGES = [
-  ...new Set(['@nestjs', 'file-type', 'load-esm', 'uid', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit', ...esmPackages()]),
+  ...new Set([
+    '@nestjs',
+    'file-type',
+    'load-esm',
+    'uid',
+    'strtok3',
+    'token-types',
+    '@tokenizer',
+    'uint8array-extras',
+    '@borewit',
+    ...esmPackages(),
+  ]),
 ].map((name) => name.replace(/[.+]/g, '\\$&'));
 
 function esmPackages() {
@@ -85,7 +96,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
     },
     {
       ...shared,

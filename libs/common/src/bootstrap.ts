@@ -15,6 +15,8 @@ export interface BootstrapOptions<C extends ServiceConfig> {
   /** Last touches on the app before it listens (the gateway: Swagger, filters). */
   configure?: (app: NestFastifyApplication, config: C) => void | Promise<void>;
   fastify?: (config: C) => ConstructorParameters<typeof FastifyAdapter>[0];
+  /** false: Nest registers no body parsers (the gateway keeps Fastify's JSON parser only). */
+  bodyParser?: boolean;
 }
 
 /** validate config → create app → connect NATS → listen. A bad config ends the process with one message. */
@@ -33,10 +35,14 @@ export async function bootstrapService<C extends ServiceConfig>(options: Bootstr
   const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter(options.fastify?.(config)), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    bodyParser: options.bodyParser ?? true,
   });
   if (options.rpc !== false) {
     app.connectMicroservice<MicroserviceOptions>(
-      { transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), queue: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 } },
+      {
+        transport: Transport.NATS,
+        options: { servers: config.NATS_URL.split(','), queue: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+      },
       { inheritAppConfig: true },
     );
   }

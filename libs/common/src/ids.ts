@@ -2,7 +2,25 @@ import { monotonicFactory } from 'ulid';
 
 const ulid = monotonicFactory();
 
-export const ID_PREFIXES = ['agt', 'exe', 'sch', 'con', 'whe', 'msg', 'del', 'key', 'wks', 'apr', 'evt', 'req', 'ver', 'stp', 'hook', 'log', 'run'] as const;
+export const ID_PREFIXES = [
+  'agt',
+  'exe',
+  'sch',
+  'con',
+  'whe',
+  'msg',
+  'del',
+  'key',
+  'wks',
+  'apr',
+  'evt',
+  'req',
+  'ver',
+  'stp',
+  'hook',
+  'log',
+  'run',
+] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 /** A prefixed, time-sortable id: `agt_01JD5Z4Q9X7N3B2V1C0M8K6H4G` (ULID, monotonic within a process). */

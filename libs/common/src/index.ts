@@ -23,3 +23,4 @@ export * from './bootstrap';
 export * from './pagination';
 export * from './tokens';
 export * from './public.decorator';
+export * from './net/outbound-guard';

@@ -7,6 +7,8 @@ import { AppError } from './errors';
 export function validationDetails(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
+    // a missing required field fails every rule on it; one "required" says it better
+    if (e.value === undefined && e.constraints && !('whitelistValidation' in e.constraints)) return [{ field, reason: 'required' }];
     const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
       field,
       reason: rule === 'whitelistValidation' ? 'unknown field' : message.replace(`${e.property} `, ''),

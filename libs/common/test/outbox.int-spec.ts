@@ -51,8 +51,11 @@ describe('transactional outbox and idempotent consumers (real PostgreSQL and NAT
   const outbox = new Outbox();
 
   const addAgentEvent = (agentId: string) =>
-    ds.transaction((m) => outbox.add(m, AgentsEvents.created, 'wks_test', { agent_id: agentId, slug: agentId, version: 1, status: 'active' }));
-  const unpublished = async () => Number((await ds.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.outbox WHERE published_at IS NULL`))[0].n);
+    ds.transaction((m) =>
+      outbox.add(m, AgentsEvents.created, 'wks_test', { agent_id: agentId, slug: agentId, version: 1, status: 'active' }),
+    );
+  const unpublished = async () =>
+    Number((await ds.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.outbox WHERE published_at IS NULL`))[0].n);
 
   beforeAll(async () => {
     db = await createTestDatabase('outbox');
@@ -114,12 +117,20 @@ describe('transactional outbox and idempotent consumers (real PostgreSQL and NAT
     await handles.js.publish(AgentsEvents.created, JSON.stringify(envelope), { msgID: `${envelope.id}-a` });
     await handles.js.publish(AgentsEvents.created, JSON.stringify(envelope), { msgID: `${envelope.id}-b` });
     const applied: string[] = [];
-    const consumer = new DurableConsumer(ds, handles.js, handles.jsm, SCHEMA, logger, { name: 'dup-test', subjects: [AgentsEvents.created] }, {
-      [AgentsEvents.created]: async (event, m) => {
-        applied.push(event.id);
-        await m.query(`INSERT INTO ${SCHEMA}.applied (event_id) VALUES ($1)`, [event.id]);
+    const consumer = new DurableConsumer(
+      ds,
+      handles.js,
+      handles.jsm,
+      SCHEMA,
+      logger,
+      { name: 'dup-test', subjects: [AgentsEvents.created] },
+      {
+        [AgentsEvents.created]: async (event, m) => {
+          applied.push(event.id);
+          await m.query(`INSERT INTO ${SCHEMA}.applied (event_id) VALUES ($1)`, [event.id]);
+        },
       },
-    });
+    );
     // start from the duplicates only
     await handles.jsm.consumers.add(EVENTS_STREAM, {
       durable_name: `dup-test-${AgentsEvents.created.replace(/\./g, '_')}`,
@@ -134,7 +145,11 @@ describe('transactional outbox and idempotent consumers (real PostgreSQL and NAT
       'duplicate applied',
     );
     // give the second copy time to arrive and be skipped
-    await eventually(async () => (await handles.jsm.consumers.info(EVENTS_STREAM, `dup-test-${AgentsEvents.created.replace(/\./g, '_')}`)).num_pending, (n) => n === 0, 'consumer caught up');
+    await eventually(
+      async () => (await handles.jsm.consumers.info(EVENTS_STREAM, `dup-test-${AgentsEvents.created.replace(/\./g, '_')}`)).num_pending,
+      (n) => n === 0,
+      'consumer caught up',
+    );
     await new Promise((r) => setTimeout(r, 200));
     await consumer.stop();
     expect(rows).toBe(1);

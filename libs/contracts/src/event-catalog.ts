@@ -1,5 +1,6 @@
 import { AgentEventData } from './agents/agents.dto';
 import { ExecutionEventData } from './executions/executions.dto';
+import { ConnectionDisconnectedEventData } from './connections/connections.dto';
 import type { EventSubject } from './subjects';
 
 export interface EventCatalogEntry {
@@ -15,13 +16,31 @@ export interface EventCatalogEntry {
  */
 export const EVENT_CATALOG: Record<EventSubject, EventCatalogEntry> = {
   'agentry.agents.created': { version: 1, summary: 'An agent was created; data carries its full state', data: AgentEventData },
-  'agentry.agents.updated': { version: 1, summary: 'An agent changed (fields, definition, pause or resume); data carries its full state', data: AgentEventData },
-  'agentry.agents.deleted': { version: 1, summary: 'An agent was deleted; its runs and schedules are deleted by their services', data: AgentEventData },
+  'agentry.agents.updated': {
+    version: 1,
+    summary: 'An agent changed (fields, definition, pause or resume); data carries its full state',
+    data: AgentEventData,
+  },
+  'agentry.agents.deleted': {
+    version: 1,
+    summary: 'An agent was deleted; its runs and schedules are deleted by their services',
+    data: AgentEventData,
+  },
   'agentry.executions.queued': { version: 1, summary: 'A run was accepted and waits for a worker', data: ExecutionEventData },
   'agentry.executions.started': { version: 1, summary: 'A worker started (or resumed) a run', data: ExecutionEventData },
-  'agentry.executions.step_completed': { version: 1, summary: 'A step of a run finished (succeeded, failed or skipped)', data: ExecutionEventData },
+  'agentry.executions.step_completed': {
+    version: 1,
+    summary: 'A step of a run finished (succeeded, failed or skipped)',
+    data: ExecutionEventData,
+  },
   'agentry.executions.waiting': { version: 1, summary: 'A run waits for an approval or a durable delay', data: ExecutionEventData },
   'agentry.executions.succeeded': { version: 1, summary: 'A run succeeded; data carries its output', data: ExecutionEventData },
   'agentry.executions.failed': { version: 1, summary: 'A run failed or timed out; data carries the error', data: ExecutionEventData },
   'agentry.executions.cancelled': { version: 1, summary: 'A run was cancelled', data: ExecutionEventData },
+  'agentry.connections.disconnected': {
+    version: 1,
+    summary:
+      'A connection test met an auth failure (invalid, revoked or expired credentials); webhooks turn it into integration.disconnected',
+    data: ConnectionDisconnectedEventData,
+  },
 };

@@ -6,4 +6,6 @@ export * from './scopes';
 export * from './subjects';
 export * from './agents';
 export * from './executions';
+export * from './hooks';
+export * from './connections';
 export * from './event-catalog';

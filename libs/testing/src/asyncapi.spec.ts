@@ -7,7 +7,10 @@ describe(buildAsyncApiDocument.name, () => {
   const sut = buildAsyncApiDocument();
 
   it('has a channel for every subject of the event catalog, each with a data schema', () => {
-    const channels = sut.channels as Record<string, { subscribe: { message: { payload: { allOf: [unknown, { properties: { data: { $ref: string } } }] } } } }>;
+    const channels = sut.channels as Record<
+      string,
+      { subscribe: { message: { payload: { allOf: [unknown, { properties: { data: { $ref: string } } }] } } } }
+    >;
     const schemas = (sut.components as { schemas: Record<string, unknown> }).schemas;
     expect(Object.keys(channels).sort()).toEqual(Object.keys(EVENT_CATALOG).sort());
     for (const channel of Object.values(channels)) {

@@ -9,7 +9,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
   const channels = Object.fromEntries(
     subjects.map((subject) => {
       const entry = EVENT_CATALOG[subject];
-      const name = subject.split('.').slice(1).map((p) => p.replace(/(^|_)(\w)/g, (_, __, c: string) => c.toUpperCase())).join('');
+      const name = subject
+        .split('.')
+        .slice(1)
+        .map((p) => p.replace(/(^|_)(\w)/g, (_, __, c: string) => c.toUpperCase()))
+        .join('');
       return [
         subject,
         {
@@ -61,7 +65,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     servers: { nats: { url: 'nats://127.0.0.1:4222', protocol: 'nats', description: 'JetStream enabled' } },
     channels,
     components: {
-      schemas: Object.fromEntries(Object.entries(schemas).filter(([k]) => k === 'EventEnvelope' || dataNames.includes(k)).sort()),
+      schemas: Object.fromEntries(
+        Object.entries(schemas)
+          .filter(([k]) => k === 'EventEnvelope' || dataNames.includes(k))
+          .sort(),
+      ),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { guard } from './reaper';
 
 export interface TestDatabase {
   name: string;
@@ -40,9 +41,13 @@ async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 
 /** Creates a uniquely-named database (`<prefix>_<time>_<random>`) on the server of TEST_DATABASE_ADMIN_URL. */
 export async function createTestDatabase(prefix = 'agentry_test'): Promise<TestDatabase> {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
+  const clean = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 30);
   const name = `${clean}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const release = guard({ kind: 'db', name, adminUrl: adminUrl() });
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   let dropped: Promise<void> | undefined;
@@ -52,7 +57,7 @@ export async function createTestDatabase(prefix = 'agentry_test'): Promise<TestD
     drop() {
       dropped ??= withAdmin(async (c) => {
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      });
+      }).then(release);
       return dropped;
     },
   };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { canConnect, freePort, waitFor } from './net';
 import { OutputTail, terminate, track } from './processes';
+import { guard } from './reaper';
 
 export interface TestNats {
   /** `nats://127.0.0.1:<port>`; stays the same across restart(). */
@@ -47,6 +48,11 @@ export async function startNats(): Promise<TestNats> {
   if (!binary) throw new Error(NATS_SERVER_MISSING);
   const port = await freePort(HOST);
   const storeDir = mkdtempSync(join(tmpdir(), 'agentry-nats-'));
+  const releaseDir = guard({ kind: 'dir', path: storeDir });
+  const removeStore = () => {
+    rmSync(storeDir, { recursive: true, force: true });
+    releaseDir();
+  };
   let child: ChildProcess | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -62,14 +68,15 @@ export async function startNats(): Promise<TestNats> {
     const ok = await waitFor(async () => exited || (await canConnect(HOST, port, 500)), READY_TIMEOUT_MS);
     if (!ok || exited) {
       await terminate(proc, 'SIGKILL');
-      throw new Error(`nats-server did not accept connections on ${HOST}:${port} within ${READY_TIMEOUT_MS} ms:\n${tail.text()}`);
+      const why = exited ? `exited (code ${proc.exitCode})` : `did not accept connections within ${READY_TIMEOUT_MS} ms`;
+      throw new Error(`nats-server on ${HOST}:${port} ${why}:\n${tail.text()}`);
     }
   };
 
   const halt = () => terminate(child, 'SIGTERM', 5_000);
 
   await start().catch((err) => {
-    rmSync(storeDir, { recursive: true, force: true });
+    removeStore();
     throw err;
   });
 
@@ -85,7 +92,7 @@ export async function startNats(): Promise<TestNats> {
       await start();
     },
     stop() {
-      stopped ??= halt().then(() => rmSync(storeDir, { recursive: true, force: true }));
+      stopped ??= halt().then(removeStore);
       return stopped;
     },
   };

@@ -1,21 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
+import { guard } from './reaper';
 
-/**
- * Every child this harness started. If the test process exits without stopping them (a crash, a
- * forgotten stop()), they die with it instead of holding ports and databases.
- */
-const live = new Set<ChildProcess>();
-let hooked = false;
-
+/** A child that must not outlive the test process (a crash, a killed worker, a forgotten stop()). */
 export function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!hooked) {
-    hooked = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
+  if (child.pid === undefined) return; // spawn failed; its 'error'/'exit' says so
+  const release = guard({ kind: 'pid', pid: child.pid });
+  child.once('exit', release);
 }
 
 export function isRunning(child: ChildProcess | undefined): child is ChildProcess {

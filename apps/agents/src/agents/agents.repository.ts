@@ -1,4 +1,4 @@
-import { AgentView } from '@agentry/contracts';
+import { AgentEventData, AgentVersionView, AgentView } from '@agentry/contracts';
 import { decodeCursor, isId } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -14,16 +14,24 @@ export interface AgentFilter {
   limit: number;
 }
 
+export interface VersionPage {
+  cursor?: string;
+  limit: number;
+}
+
 /** The only code that reads or writes the agents tables. Every query is scoped to a workspace. */
 @Injectable()
 export class AgentsRepository {
-  constructor(@InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>) {}
+  constructor(
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    @InjectRepository(AgentVersionEntity) private readonly versions: Repository<AgentVersionEntity>,
+  ) {}
 
-  /** By `agt_…` id or by slug. */
-  findByRef(workspaceId: string, ref: string, manager?: EntityManager): Promise<AgentEntity | null> {
+  /** By `agt_…` id or by slug. With `lock`, the row stays locked until the caller's transaction ends. */
+  findByRef(workspaceId: string, ref: string, manager?: EntityManager, lock = false): Promise<AgentEntity | null> {
     const repo = manager ? manager.getRepository(AgentEntity) : this.agents;
     const where = isId('agt', ref) ? { workspaceId, id: ref } : { workspaceId, slug: ref };
-    return repo.findOne({ where });
+    return repo.findOne({ where, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
   }
 
   async list(workspaceId: string, f: AgentFilter): Promise<AgentEntity[]> {
@@ -36,13 +44,70 @@ export class AgentsRepository {
     }
     const after = decodeCursor<{ id: string }>(f.cursor, ['id']);
     if (after) qb.andWhere('a.id < :after', { after: after.id });
-    return qb.orderBy('a.id', 'DESC').limit(f.limit + 1).getMany();
+    return qb
+      .orderBy('a.id', 'DESC')
+      .limit(f.limit + 1)
+      .getMany();
   }
 
+  /** Slugs in the workspace equal to `base` or starting with `base-`: the candidates for a numeric suffix. */
+  async slugsLike(manager: EntityManager, workspaceId: string, base: string): Promise<string[]> {
+    const rows: { slug: string }[] = await manager
+      .getRepository(AgentEntity)
+      .createQueryBuilder('a')
+      .select('a.slug', 'slug')
+      .where('a.workspace_id = :workspaceId', { workspaceId })
+      .andWhere("(a.slug = :base OR a.slug LIKE :prefix ESCAPE '\\')", { base, prefix: `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}-%` })
+      .getRawMany();
+    return rows.map((r) => r.slug);
+  }
+
+  async slugTaken(manager: EntityManager, workspaceId: string, slug: string, exceptId?: string): Promise<boolean> {
+    const qb = manager
+      .getRepository(AgentEntity)
+      .createQueryBuilder('a')
+      .where('a.workspace_id = :workspaceId AND a.slug = :slug', { workspaceId, slug });
+    if (exceptId) qb.andWhere('a.id <> :exceptId', { exceptId });
+    return (await qb.getCount()) > 0;
+  }
+
+  /** Inserts the agent and its first version row. */
   async insert(manager: EntityManager, agent: AgentEntity): Promise<void> {
     // jsonb columns hold DTO objects, which TypeORM's deep-partial insert type cannot express.
     await manager.insert(AgentEntity, agent as never);
-    await manager.insert(AgentVersionEntity, { agentId: agent.id, version: agent.version, definition: agent.definition } as never);
+    await this.insertVersion(manager, agent);
+  }
+
+  /** Writes every mutable column of the agent. */
+  async update(manager: EntityManager, agent: AgentEntity): Promise<void> {
+    const { id, workspaceId, createdAt: _createdAt, ...columns } = agent;
+    await manager.update(AgentEntity, { id, workspaceId }, columns as never);
+  }
+
+  /** Records the agent's current definition as its current version. */
+  async insertVersion(manager: EntityManager, agent: AgentEntity): Promise<void> {
+    await manager.insert(AgentVersionEntity, {
+      agentId: agent.id,
+      version: agent.version,
+      definition: agent.definition,
+      createdAt: agent.updatedAt,
+    } as never);
+  }
+
+  /** Deletes the agent; its versions go with it (ON DELETE CASCADE). */
+  async delete(manager: EntityManager, agent: AgentEntity): Promise<void> {
+    await manager.delete(AgentEntity, { id: agent.id, workspaceId: agent.workspaceId });
+  }
+
+  /** Newest first; keyset on version. */
+  async listVersions(agentId: string, page: VersionPage): Promise<AgentVersionEntity[]> {
+    const qb = this.versions.createQueryBuilder('v').where('v.agent_id = :agentId', { agentId });
+    const after = decodeCursor<{ version: number }>(page.cursor, ['version']);
+    if (after) qb.andWhere('v.version < :version', { version: Number(after.version) });
+    return qb
+      .orderBy('v.version', 'DESC')
+      .limit(page.limit + 1)
+      .getMany();
   }
 }
 
@@ -61,5 +126,26 @@ export function toAgentView(a: AgentEntity): AgentView {
     max_tokens_per_run: a.maxTokensPerRun,
     created_at: a.createdAt.toISOString(),
     updated_at: a.updatedAt.toISOString(),
+  };
+}
+
+export function toVersionView(v: AgentVersionEntity): AgentVersionView {
+  return { agent_id: v.agentId, version: v.version, definition: v.definition, created_at: v.createdAt.toISOString() };
+}
+
+/**
+ * The data of `agentry.agents.created|updated`: the agent's state, so consumers (executions) keep a
+ * read model without calling back. `deleted` carries only the identity (`full = false`).
+ */
+export function toEventData(a: AgentEntity, full = true): AgentEventData {
+  const identity = { agent_id: a.id, slug: a.slug, version: a.version, status: a.status };
+  if (!full) return identity;
+  return {
+    ...identity,
+    name: a.name,
+    definition: a.definition,
+    llm: a.llm,
+    max_concurrency: a.maxConcurrency,
+    max_tokens_per_run: a.maxTokensPerRun,
   };
 }

@@ -12,7 +12,16 @@ import {
   UseTemplateRequest,
 } from '@agentry/contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators';
 import { Ctx } from '../auth/rpc-context.decorator';
 import { Ref } from '../http/resource-ref.pipe';
@@ -21,7 +30,11 @@ import { RpcClient } from '../rpc/rpc-client';
 
 const AgentParam = () => ApiParam({ name: 'id', description: 'Agent id (`agt_…`) or slug', example: 'lead-qualifier' });
 export const IdempotencyHeader = () =>
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body returns the first response; another body is a 409' });
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key + same body returns the first response; another body is a 409',
+  });
 
 @ApiTags('Agents')
 @ApiExtraModels(AgentTemplateView)
@@ -34,7 +47,10 @@ export class AgentsController {
   @HttpCode(201)
   @RequireScopes('agents:write')
   @IdempotencyHeader()
-  @ApiOperation({ summary: 'Create an agent', description: 'The definition is validated: unique step ids, known step types, JSONata that compiles, a valid input_schema.' })
+  @ApiOperation({
+    summary: 'Create an agent',
+    description: 'The definition is validated: unique step ids, known step types, JSONata that compiles, a valid input_schema.',
+  })
   @ApiCreatedResponse({ type: AgentView })
   @ApiErrors(400, 403, 409, 413)
   create(@Ctx() ctx: RpcContext, @Body() body: CreateAgentRequest): Promise<AgentView> {
@@ -43,7 +59,10 @@ export class AgentsController {
 
   @Get('agents')
   @RequireScopes('agents:read')
-  @ApiOperation({ summary: 'List agents, newest first', description: 'Filter by `status`, `tag`, or `q` (searches name, slug and description).' })
+  @ApiOperation({
+    summary: 'List agents, newest first',
+    description: 'Filter by `status`, `tag`, or `q` (searches name, slug and description).',
+  })
   @ApiPage(AgentView)
   @ApiErrors(400, 403)
   list(@Ctx() ctx: RpcContext, @Query() query: ListAgentsQuery): Promise<Page<AgentView>> {
@@ -63,7 +82,10 @@ export class AgentsController {
   @Patch('agents/:id')
   @RequireScopes('agents:write')
   @AgentParam()
-  @ApiOperation({ summary: 'Update an agent', description: 'A changed `definition` creates a new version; earlier versions stay readable.' })
+  @ApiOperation({
+    summary: 'Update an agent',
+    description: 'A changed `definition` creates a new version; earlier versions stay readable.',
+  })
   @ApiOkResponse({ type: AgentView })
   @ApiErrors(400, 403, 404, 409, 413)
   update(@Ctx() ctx: RpcContext, @Param('id', Ref('Agent')) id: string, @Body() body: UpdateAgentRequest): Promise<AgentView> {
@@ -115,7 +137,9 @@ export class AgentsController {
   @Get('agent-templates')
   @RequireScopes('agents:read')
   @ApiOperation({ summary: 'List agent templates' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/AgentTemplateView' } } } } })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/AgentTemplateView' } } } },
+  })
   @ApiErrors(403)
   templates(@Ctx() ctx: RpcContext): Promise<{ data: AgentTemplateView[] }> {
     return this.rpc.call(AgentsRpc.listTemplates, {}, ctx);

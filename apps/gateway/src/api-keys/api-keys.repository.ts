@@ -40,11 +40,12 @@ export class ApiKeysRepository {
 
   list(workspaceId: string, limit: number, cursor?: string): Promise<ApiKeyEntity[]> {
     const after = decodeCursor<{ id: string }>(cursor, ['id']);
-    const qb = this.keys
-      .createQueryBuilder('k')
-      .where('k.workspace_id = :workspaceId AND k.revoked_at IS NULL', { workspaceId });
+    const qb = this.keys.createQueryBuilder('k').where('k.workspace_id = :workspaceId AND k.revoked_at IS NULL', { workspaceId });
     if (after) qb.andWhere('k.id < :after', { after: after.id });
-    return qb.orderBy('k.id', 'DESC').limit(limit + 1).getMany();
+    return qb
+      .orderBy('k.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
   }
 
   /** Revokes a key of this workspace; returns its hash, or null when there is none. */

@@ -30,7 +30,8 @@ export class Authenticator {
 
   async authenticate(header: string | undefined): Promise<AuthInfo> {
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header ?? '');
-    if (!match) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing or malformed Authorization header; send "Authorization: Bearer <api key>"');
+    if (!match)
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing or malformed Authorization header; send "Authorization: Bearer <api key>"');
     const hash = hashApiKey(match[1]);
     const now = Date.now();
     let entry = this.cache.get(hash);

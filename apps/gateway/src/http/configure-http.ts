@@ -11,6 +11,8 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function fastifyOptions(bodyLimit: number): ConstructorParameters<typeof FastifyAdapter>[0] {
   return {
     bodyLimit,
+    // long path ids reach the id pipe (404) instead of Fastify's own 414 outside the envelope
+    maxParamLength: 1000,
     // A caller's own X-Request-Id is kept when it is sane, so its id follows the request through every service.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
@@ -25,7 +27,7 @@ export function fastifyOptions(bodyLimit: number): ConstructorParameters<typeof 
 /** Request ids, errors Fastify raises before Nest sees the request, status overrides, OpenAPI. */
 export function configureHttp(app: NestFastifyApplication, config: GatewayConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: anything else is a 415, not a string handed to a handler.
+  // JSON only (Nest's parsers are off, see main.ts): anything else is a 415, not a string handed to a handler.
   fastify.removeContentTypeParser(['text/plain']);
   fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     reply.header('X-Request-Id', req.id);

@@ -35,7 +35,12 @@ const FASTIFY_ERRORS: Record<string, Omit<Resolved, 'status'>> = {
 
 export function resolveError(exception: unknown): Resolved {
   if (exception instanceof AppError) {
-    return { status: ERROR_HTTP_STATUS[exception.code] ?? 500, code: exception.code, message: exception.message, details: exception.details };
+    return {
+      status: ERROR_HTTP_STATUS[exception.code] ?? 500,
+      code: exception.code,
+      message: exception.message,
+      details: exception.details,
+    };
   }
   const fastifyCode = (exception as { code?: string })?.code;
   if (fastifyCode && FASTIFY_ERRORS[fastifyCode]) {

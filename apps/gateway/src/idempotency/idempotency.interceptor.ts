@@ -52,7 +52,9 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     }
     const reply = http.getResponse<FastifyReply>();
     const workspaceId = req.auth.workspaceId;
-    const hash = createHash('sha256').update(`${req.method} ${req.url.split('?')[0]} ${canonical(req.body)}`).digest('hex');
+    const hash = createHash('sha256')
+      .update(`${req.method} ${req.url.split('?')[0]} ${canonical(req.body)}`)
+      .digest('hex');
     return from(this.repo.claim(workspaceId, key, hash)).pipe(
       switchMap((existing) => {
         if (existing) {
@@ -68,7 +70,9 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
         }
         return next.handle().pipe(
           // stored before the response leaves, so a retry right after it sees 'done'
-          switchMap((body) => from(this.repo.complete(workspaceId, key, req.statusOverride ?? reply.statusCode, body)).pipe(map(() => body))),
+          switchMap((body) =>
+            from(this.repo.complete(workspaceId, key, req.statusOverride ?? reply.statusCode, body)).pipe(map(() => body)),
+          ),
           catchError((err) => from(this.repo.release(workspaceId, key)).pipe(switchMap(() => throwError(() => err)))),
         );
       }),

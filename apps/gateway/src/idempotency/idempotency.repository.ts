@@ -42,7 +42,9 @@ export class IdempotencyRepository {
   }
 
   async purgeOlderThan(hours: number): Promise<number> {
-    const res = await this.ds.query(`DELETE FROM gateway.idempotency_records WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
+    const res = await this.ds.query(`DELETE FROM gateway.idempotency_records WHERE created_at < now() - make_interval(hours => $1)`, [
+      hours,
+    ]);
     return Array.isArray(res) ? Number(res[1] ?? 0) : 0;
   }
 }

@@ -33,7 +33,9 @@ const DESCRIPTIONS: Record<number, string> = {
 };
 
 const EXAMPLE_CODE: Record<number, ErrorCode> = Object.fromEntries(
-  Object.entries(ERROR_HTTP_STATUS).map(([code, status]) => [status, code as ErrorCode]).reverse(),
+  Object.entries(ERROR_HTTP_STATUS)
+    .map(([code, status]) => [status, code as ErrorCode])
+    .reverse(),
 );
 
 /** Documents the error responses of a route, each with an example envelope. 401, 429 and 503 are added for every authenticated route. */
@@ -50,7 +52,7 @@ export function ApiErrors(...statuses: number[]) {
             schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
             example: {
               error: {
-                code: status === 400 ? 'INVALID_INPUT' : EXAMPLE_CODE[status] ?? 'INTERNAL',
+                code: status === 400 ? 'INVALID_INPUT' : (EXAMPLE_CODE[status] ?? 'INTERNAL'),
                 message: DESCRIPTIONS[status] ?? 'Error',
                 ...(status === 400 ? { details: [{ field: 'name', reason: 'must be a string' }] } : {}),
                 request_id: 'req_01JD5Z4Q9X7N3B2V1C0M8K6H4G',

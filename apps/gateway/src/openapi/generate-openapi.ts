@@ -10,7 +10,11 @@ import { buildOpenApiDocument } from './openapi';
  * graph and route metadata but instantiates no provider.
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
   try {
     return buildOpenApiDocument(app, { PUBLIC_URL: 'http://localhost:3000' });
   } finally {

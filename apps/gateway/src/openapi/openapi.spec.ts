@@ -8,7 +8,11 @@ import { AppModule } from '../app.module';
 import { PUBLIC_KEY } from '../auth/auth.decorators';
 import { generateOpenApiDocument } from './generate-openapi';
 
-type Operation = { summary?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }> };
+type Operation = {
+  summary?: string;
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }>;
+};
 
 /** Every route the gateway serves, read from the controllers' own metadata (not from Swagger). */
 function servedRoutes(): { method: string; path: string; isPublic: boolean }[] {
@@ -49,7 +53,9 @@ describe('OpenAPI document', () => {
   it('lists every route the gateway serves', () => {
     const routes = servedRoutes();
     expect(routes.length).toBeGreaterThan(10);
-    const missing = routes.filter((r) => !(doc.paths[r.path] as Record<string, unknown> | undefined)?.[r.method]).map((r) => `${r.method} ${r.path}`);
+    const missing = routes
+      .filter((r) => !(doc.paths[r.path] as Record<string, unknown> | undefined)?.[r.method])
+      .map((r) => `${r.method} ${r.path}`);
     expect(missing).toEqual([]);
   });
 

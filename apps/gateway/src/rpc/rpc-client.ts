@@ -40,7 +40,9 @@ export class RpcClient {
       const noResponders = e.name === 'NoRespondersError' || /no responders|503/i.test(e.message);
       throw new AppError(
         ErrorCode.SERVICE_UNAVAILABLE,
-        noResponders ? `The ${subject.split('.')[0]} service is not running` : `The ${subject.split('.')[0]} service did not answer in time`,
+        noResponders
+          ? `The ${subject.split('.')[0]} service is not running`
+          : `The ${subject.split('.')[0]} service did not answer in time`,
       );
     }
     if (reply.err !== undefined && reply.err !== null) throw AppError.fromPayload(reply.err);

@@ -69,7 +69,14 @@ describe(loadConfig.name, () => {
 
   it('lists every problem in one error instead of stopping at the first', () => {
     const sut = configError(() =>
-      loadConfig(ExampleConfig, { DATABASE_URL: 'mysql://x', NATS_URL: 'http://x', PORT: '70000', LOG_LEVEL: 'loud', BATCH_SIZE: '0', NODE_ENV: 'staging' }),
+      loadConfig(ExampleConfig, {
+        DATABASE_URL: 'mysql://x',
+        NATS_URL: 'http://x',
+        PORT: '70000',
+        LOG_LEVEL: 'loud',
+        BATCH_SIZE: '0',
+        NODE_ENV: 'staging',
+      }),
     );
 
     expect(sut.problems).toHaveLength(6);

@@ -11,6 +11,7 @@ export async function createBaseTables(q: QueryRunner, schema: string): Promise<
       id text NOT NULL,
       subject text NOT NULL,
       payload jsonb NOT NULL,
+      request_id text,
       created_at timestamptz NOT NULL DEFAULT now(),
       published_at timestamptz,
       attempts int NOT NULL DEFAULT 0,

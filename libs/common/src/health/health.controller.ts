@@ -27,7 +27,9 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database and NATS answer' })
   @ApiOkResponse({ schema: { example: { status: 'ok', service: 'gateway', checks: { database: 'ok', nats: 'ok' } } } })
-  @ApiServiceUnavailableResponse({ schema: { example: { status: 'unavailable', service: 'gateway', checks: { database: 'ok', nats: 'error: closed' } } } })
+  @ApiServiceUnavailableResponse({
+    schema: { example: { status: 'unavailable', service: 'gateway', checks: { database: 'ok', nats: 'error: closed' } } },
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [database, nats] = await Promise.all([this.checkDb(), this.checkNats()]);
     const ok = database === 'ok' && nats === 'ok';

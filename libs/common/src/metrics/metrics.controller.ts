@@ -10,7 +10,10 @@ export class MetricsController {
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics of this process' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string', example: 'process_cpu_user_seconds_total{service="gateway"} 1.2' } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    schema: { type: 'string', example: 'process_cpu_user_seconds_total{service="gateway"} 1.2' },
+  })
   @Header('Content-Type', register.contentType)
   metrics(): Promise<string> {
     return register.metrics();

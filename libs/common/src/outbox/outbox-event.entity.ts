@@ -14,6 +14,10 @@ export class OutboxEventEntity {
   @Column({ type: 'jsonb' })
   payload: unknown;
 
+  /** The API request that caused the event; sent as the x-request-id header. */
+  @Column({ type: 'text', nullable: true })
+  requestId: string | null;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER } from '@agentry/contracts';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ interface OutboxRow {
   id: string;
   subject: string;
   payload: unknown;
+  request_id: string | null;
 }
 
 const published = new Counter({ name: 'agentry_outbox_published_total', help: 'Outbox events published to JetStream' });
@@ -94,7 +96,7 @@ export class OutboxRelay implements OutboxWakeup {
   private async publishBatch(): Promise<number> {
     return this.ds.transaction(async (m) => {
       const rows: OutboxRow[] = await m.query(
-        `SELECT seq, id, subject, payload FROM "${this.schema}".outbox
+        `SELECT seq, id, subject, payload, request_id FROM "${this.schema}".outbox
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );
@@ -102,8 +104,7 @@ export class OutboxRelay implements OutboxWakeup {
       await Promise.all(
         rows.map((r) => {
           const h = natsHeaders();
-          const requestId = (r.payload as { request_id?: string }).request_id;
-          if (requestId) h.set('x-request-id', requestId);
+          if (r.request_id) h.set(REQUEST_ID_HEADER, r.request_id);
           return this.js.publish(r.subject, JSON.stringify(r.payload), { msgID: r.id, headers: h, timeout: 5_000 });
         }),
       );

@@ -1,6 +1,7 @@
 import { EventEnvelope, EventMap, EventSubject } from '@agentry/contracts';
 import { EntityManager } from 'typeorm';
 import { newId } from '../ids';
+import { RequestContext } from '../logging/request-context';
 
 export interface OutboxWakeup {
   wake(): void;
@@ -24,7 +25,21 @@ export class Outbox {
     data: EventMap[S],
     version = 1,
   ): Promise<EventEnvelope<EventMap[S]>> {
-    const envelope: EventEnvelope<EventMap[S]> = {
+    const envelope = this.envelope(subject, workspaceId, data, version);
+    await manager.query(`INSERT INTO "${manager.connection.driver.schema}".outbox (id, subject, payload) VALUES ($1, $2, $3)`, [
+      envelope.id,
+      subject,
+      JSON.stringify(envelope),
+    ]);
+    return envelope;
+  }
+
+  /**
+   * Builds an event without writing it, for services that insert outbox rows in their own batched
+   * statement (`INSERT INTO <schema>.outbox (id, subject, payload)`, still inside the change's transaction).
+   */
+  envelope<S extends EventSubject>(subject: S, workspaceId: string, data: EventMap[S], version = 1): EventEnvelope<EventMap[S]> {
+    return {
       id: newId('evt'),
       type: subject.split('.').slice(1).join('.'),
       version,
@@ -32,11 +47,6 @@ export class Outbox {
       workspace_id: workspaceId,
       data,
     };
-    await manager.query(
-      `INSERT INTO "${manager.connection.driver.schema}".outbox (id, subject, payload) VALUES ($1, $2, $3)`,
-      [envelope.id, subject, JSON.stringify(envelope)],
-    );
-    return envelope;
   }
 
   /** Call after the transaction commits: the relay publishes at once instead of at its next poll. */

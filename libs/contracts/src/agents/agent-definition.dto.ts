@@ -103,7 +103,10 @@ export class AgentDefinitionDto {
   @Type(() => StepDto)
   steps: StepDto[];
 
-  @ApiPropertyOptional({ description: 'JSONata expression for the run output; default: the last step output.', example: 'steps.score.output' })
+  @ApiPropertyOptional({
+    description: 'JSONata expression for the run output; default: the last step output.',
+    example: 'steps.score.output',
+  })
   @IsString()
   @MaxLength(10_000)
   @IsOptional()

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -28,7 +29,12 @@ export class CreateAgentRequest {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ pattern: SLUG_PATTERN.source, maxLength: 80, example: 'lead-qualifier', description: 'Unique in the workspace; derived from the name when omitted.' })
+  @ApiPropertyOptional({
+    pattern: SLUG_PATTERN.source,
+    maxLength: 80,
+    example: 'lead-qualifier',
+    description: 'Unique in the workspace; derived from the name when omitted.',
+  })
   @IsString()
   @MaxLength(80)
   @Matches(SLUG_PATTERN, { message: 'must be lower-case words joined by hyphens' })
@@ -50,6 +56,7 @@ export class CreateAgentRequest {
   tags?: string[];
 
   @ApiProperty({ type: AgentDefinitionDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => AgentDefinitionDto)
   definition: AgentDefinitionDto;

@@ -11,7 +11,12 @@ export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 /** Body of `POST /v1/agents/{id}/runs`. */
 export class StartRunRequest {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { email: 'ada@example.com' }, description: "Validated against the agent's input_schema" })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { email: 'ada@example.com' },
+    description: "Validated against the agent's input_schema",
+  })
   @IsObject()
   @IsOptional()
   input?: Record<string, unknown>;
@@ -145,4 +150,8 @@ export class ExecutionEventData {
   @IsInt() @IsOptional() duration_ms?: number | null;
   /** For step_completed and waiting. */
   @IsString() @IsOptional() step_id?: string;
+  /** For waiting on an approval step. */
+  @IsString() @IsOptional() approval_id?: string;
+  @IsInt() @IsOptional() agent_version?: number;
+  @IsString() @IsOptional() retry_of?: string | null;
 }

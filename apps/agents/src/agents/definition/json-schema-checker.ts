@@ -45,7 +45,8 @@ export class JsonSchemaChecker {
     } finally {
       ajv.removeSchema(schema as AnySchemaObject);
     }
-    return this.warnings.filter((w) => w.startsWith('unknown format')).map((w) => ({ path: '', reason: w }));
+    const unknownFormats = new Set(this.warnings.filter((w) => w.startsWith('unknown format')));
+    return [...unknownFormats].map((reason) => ({ path: '', reason }));
   }
 }
 

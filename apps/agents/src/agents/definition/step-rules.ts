@@ -41,7 +41,6 @@ export function isDynamic(value: unknown): boolean {
   }
 }
 
-const str: Check = (v) => (typeof v === 'string' ? null : 'must be a string');
 const nonEmpty: Check = (v) => (typeof v !== 'string' ? 'must be a string' : v.trim() === '' ? 'must not be empty' : null);
 const any: Check = () => null;
 const dyn =
@@ -80,7 +79,9 @@ const headers: Check = dyn((v) => {
 });
 const isoTime: Check = (v) => {
   if (typeof v !== 'string') return 'must be an ISO 8601 time or a {{ expression }}';
-  return hasTemplate(v) || (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))) ? null : 'must be an ISO 8601 time (2026-01-31T09:00:00Z)';
+  return hasTemplate(v) || (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)))
+    ? null
+    : 'must be an ISO 8601 time (2026-01-31T09:00:00Z)';
 };
 const toolNames: Check = dyn((v) =>
   Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim() !== '') ? null : 'must be an array of tool names',
@@ -91,7 +92,8 @@ const messages: Check = dyn((v) => {
     if (isDynamic(m)) continue;
     const msg = m as { role?: unknown; content?: unknown };
     if (typeof m !== 'object' || m === null) return `[${i}] must be an object { role, content }`;
-    if (!MESSAGE_ROLES.includes(msg.role as string) && !isDynamic(msg.role)) return `[${i}].role must be one of ${MESSAGE_ROLES.join(', ')}`;
+    if (!MESSAGE_ROLES.includes(msg.role as string) && !isDynamic(msg.role))
+      return `[${i}].role must be one of ${MESSAGE_ROLES.join(', ')}`;
     if (typeof msg.content !== 'string' && !Array.isArray(msg.content)) return `[${i}].content must be a string`;
     const extra = Object.keys(msg).find((k) => k !== 'role' && k !== 'content' && k !== 'name');
     if (extra) return `[${i}].${extra} is an unknown field`;

@@ -1,0 +1,14 @@
+import { CoreModule } from '@agentry/common';
+import { Module } from '@nestjs/common';
+import { ConnectionsConfig } from './config/connections.config';
+import { ConnectionEntity } from './connections/connection.entity';
+import { ConnectionsModule } from './connections/connections.module';
+import { migrations } from './database/migrations';
+
+@Module({
+  imports: [
+    CoreModule.forRoot({ name: 'connections', config: ConnectionsConfig, entities: [ConnectionEntity], migrations }),
+    ConnectionsModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,50 @@
+import type { Page } from '../pagination';
+import type {
+  ConnectionDisconnectedEventData,
+  ConnectionRef,
+  ConnectionTestView,
+  ConnectionView,
+  CreateConnectionRequest,
+  ListConnectionsQuery,
+  PlatformRef,
+  PlatformView,
+  ResolveConnectionRequest,
+  ResolvedConnection,
+  TestConnectionConfigRequest,
+  UpdateConnectionMessage,
+} from './connections.dto';
+
+export const ConnectionsRpc = {
+  listPlatforms: 'connections.platforms.list',
+  getPlatform: 'connections.platforms.get',
+  create: 'connections.create',
+  list: 'connections.list',
+  get: 'connections.get',
+  update: 'connections.update',
+  delete: 'connections.delete',
+  test: 'connections.test',
+  testConfig: 'connections.test_config',
+  /** Service-to-service only: the decrypted config. The gateway never exposes it. */
+  resolve: 'connections.resolve',
+} as const;
+
+export interface ConnectionsRpcMap {
+  'connections.platforms.list': { req: Record<string, never>; res: { data: PlatformView[] } };
+  'connections.platforms.get': { req: PlatformRef; res: PlatformView };
+  'connections.create': { req: CreateConnectionRequest; res: ConnectionView };
+  'connections.list': { req: ListConnectionsQuery; res: Page<ConnectionView> };
+  'connections.get': { req: ConnectionRef; res: ConnectionView };
+  'connections.update': { req: UpdateConnectionMessage; res: ConnectionView };
+  'connections.delete': { req: ConnectionRef; res: { id: string; deleted: true } };
+  'connections.test': { req: ConnectionRef; res: ConnectionTestView };
+  'connections.test_config': { req: TestConnectionConfigRequest; res: ConnectionTestView };
+  'connections.resolve': { req: ResolveConnectionRequest; res: ResolvedConnection };
+}
+
+export const ConnectionsEvents = {
+  disconnected: 'agentry.connections.disconnected',
+} as const;
+
+export interface ConnectionsEventMap {
+  'agentry.connections.disconnected': ConnectionDisconnectedEventData;
+}

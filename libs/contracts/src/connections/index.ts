@@ -1,0 +1,2 @@
+export * from './connections.dto';
+export * from './connections.subjects';

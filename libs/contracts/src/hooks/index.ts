@@ -1,0 +1,2 @@
+export * from './hooks.dto';
+export * from './hooks.subjects';
