@@ -2,7 +2,8 @@
 require('reflect-metadata');
 const { writeFileSync } = require('node:fs');
 const { resolve } = require('node:path');
-const { buildAsyncApiDocument } = require('@agentry/testing');
+// a subpath: the asyncapi generator is not part of the harness every test loads
+const { buildAsyncApiDocument } = require('@agentry/testing/dist/asyncapi');
 
 const target = resolve(__dirname, '../docs/asyncapi.json');
 const doc = buildAsyncApiDocument();

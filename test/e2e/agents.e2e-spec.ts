@@ -1,4 +1,7 @@
+import { AgentsEvents, EVENTS_STREAM, EventEnvelope } from '@agentry/contracts';
 import { agentFactory, sharedStack, StackInfo, TestSession } from '@agentry/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 
 describe('agents lifecycle (HTTP, real services)', () => {
   let stack: StackInfo;
@@ -50,6 +53,34 @@ describe('agents lifecycle (HTTP, real services)', () => {
     expect(deleted.body).toEqual({ id: agent.id, deleted: true });
     expect((await session.get(`/v1/agents/${agent.id}`)).status).toBe(404);
     expect((await session.get(`/v1/agents/${agent.id}/versions`)).status).toBe(404);
+  });
+
+  it('publishes agentry.agents.created with the agent state and the HTTP request id in its headers', async () => {
+    const requestId = `trace-${Date.now()}`;
+    const created = await session.post('/v1/agents', agentFactory(), { headers: { 'x-request-id': requestId } });
+    expect(created.status).toBe(201);
+    const nc = await connect({ servers: stack.natsUrl });
+    try {
+      const jsm = await jetstreamManager(nc);
+      let found: { envelope: EventEnvelope<Record<string, unknown>>; header?: string } | undefined;
+      for (let i = 0; i < 100 && !found; i++) {
+        const msg = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: AgentsEvents.created }).catch(() => null);
+        const envelope = msg?.json<EventEnvelope<Record<string, unknown>>>();
+        if (envelope?.data.agent_id === created.body.id) found = { envelope, header: msg!.header.get('x-request-id') };
+        else await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(found).toBeDefined();
+      expect(found!.header).toBe(requestId);
+      expect(found!.envelope).toMatchObject({
+        id: expect.stringMatching(/^evt_/),
+        type: 'agents.created',
+        version: 1,
+        workspace_id: session.workspace.id,
+        data: { agent_id: created.body.id, slug: created.body.slug, status: 'active', version: 1, definition: created.body.definition },
+      });
+    } finally {
+      await nc.close();
+    }
   });
 
   it('pages through a list with cursors, newest first, without repeats', async () => {

@@ -7,4 +7,3 @@ export * from './net';
 export * from './shared-stack';
 export * from './stack';
 export * from './test-session';
-export * from './asyncapi';

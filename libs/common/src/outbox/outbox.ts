@@ -26,17 +26,17 @@ export class Outbox {
     version = 1,
   ): Promise<EventEnvelope<EventMap[S]>> {
     const envelope = this.envelope(subject, workspaceId, data, version);
-    await manager.query(`INSERT INTO "${manager.connection.driver.schema}".outbox (id, subject, payload) VALUES ($1, $2, $3)`, [
-      envelope.id,
-      subject,
-      JSON.stringify(envelope),
-    ]);
+    await manager.query(
+      `INSERT INTO "${manager.connection.driver.schema}".outbox (id, subject, payload, request_id) VALUES ($1, $2, $3, $4)`,
+      [envelope.id, subject, JSON.stringify(envelope), RequestContext.requestId() ?? null],
+    );
     return envelope;
   }
 
   /**
    * Builds an event without writing it, for services that insert outbox rows in their own batched
-   * statement (`INSERT INTO <schema>.outbox (id, subject, payload)`, still inside the change's transaction).
+   * statement (`INSERT INTO <schema>.outbox (id, subject, payload, request_id)`, still inside the change's transaction;
+   * request_id is `RequestContext.requestId()`, sent as the event's x-request-id header).
    */
   envelope<S extends EventSubject>(subject: S, workspaceId: string, data: EventMap[S], version = 1): EventEnvelope<EventMap[S]> {
     return {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -81,60 +81,8 @@ export class CreateAgentRequest {
   max_tokens_per_run?: number;
 }
 
-export class UpdateAgentRequest {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @IsOptional()
-  name?: string;
-
-  @ApiPropertyOptional({ pattern: SLUG_PATTERN.source, maxLength: 80 })
-  @IsString()
-  @MaxLength(80)
-  @Matches(SLUG_PATTERN, { message: 'must be lower-case words joined by hyphens' })
-  @IsOptional()
-  slug?: string;
-
-  @ApiPropertyOptional({ maxLength: 2000 })
-  @IsString()
-  @MaxLength(2000)
-  @IsOptional()
-  description?: string;
-
-  @ApiPropertyOptional({ type: [String], maxItems: 20 })
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(50, { each: true })
-  @IsOptional()
-  tags?: string[];
-
-  @ApiPropertyOptional({ type: AgentDefinitionDto, description: 'A changed definition creates a new version.' })
-  @ValidateNested()
-  @Type(() => AgentDefinitionDto)
-  @IsOptional()
-  definition?: AgentDefinitionDto;
-
-  @ApiPropertyOptional({ type: AgentLlmDefaultsDto })
-  @ValidateNested()
-  @Type(() => AgentLlmDefaultsDto)
-  @IsOptional()
-  llm?: AgentLlmDefaultsDto;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  @IsOptional()
-  max_concurrency?: number;
-
-  @ApiPropertyOptional({ minimum: 1 })
-  @IsInt()
-  @Min(1)
-  @IsOptional()
-  max_tokens_per_run?: number;
-}
+/** PATCH body: every field of CreateAgentRequest, optional. A changed `definition` creates a new version. */
+export class UpdateAgentRequest extends PartialType(CreateAgentRequest) {}
 
 export class ListAgentsQuery extends ListQuery {
   @ApiPropertyOptional({ enum: AGENT_STATUSES })
@@ -175,27 +123,8 @@ export class UpdateAgentMessage extends AgentRef {
   patch: UpdateAgentRequest;
 }
 
-export class UseTemplateRequest {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Name of the new agent; default: the template name.' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @IsOptional()
-  name?: string;
-
-  @ApiPropertyOptional({ pattern: SLUG_PATTERN.source, maxLength: 80 })
-  @IsString()
-  @MaxLength(80)
-  @Matches(SLUG_PATTERN, { message: 'must be lower-case words joined by hyphens' })
-  @IsOptional()
-  slug?: string;
-
-  @ApiPropertyOptional({ type: AgentLlmDefaultsDto, description: "Merged over the template's LLM defaults, e.g. your model connection." })
-  @ValidateNested()
-  @Type(() => AgentLlmDefaultsDto)
-  @IsOptional()
-  llm?: AgentLlmDefaultsDto;
-}
+/** Body of `POST /v1/agent-templates/{id}/use`: name (default: the template name), slug, and LLM defaults merged over the template's. */
+export class UseTemplateRequest extends PartialType(PickType(CreateAgentRequest, ['name', 'slug', 'llm'] as const)) {}
 
 export class UseTemplateMessage extends UseTemplateRequest {
   @IsString()
