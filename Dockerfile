@@ -16,10 +16,8 @@ COPY apps/executions/package.json apps/executions/
 COPY apps/schedules/package.json apps/schedules/
 COPY apps/connections/package.json apps/connections/
 COPY apps/webhooks/package.json apps/webhooks/
-# No install scripts: nothing the services need runs one. `npm install` is the fallback for a lockfile
-# that lacks other platforms' optional packages (npm ci refuses it; npm install keeps the locked versions).
-RUN npm ci --ignore-scripts \
- || (echo 'npm ci failed; falling back to npm install' && npm install --ignore-scripts)
+# No install scripts: nothing the services need runs one.
+RUN npm ci --ignore-scripts
 COPY tsconfig.base.json tsconfig.json turbo.json ./
 COPY libs libs
 COPY apps apps

@@ -63,11 +63,8 @@ function needsInstall() {
 async function installAndBuild(selected) {
   if (needsInstall()) {
     say('Installing dependencies from package-lock.json (npm ci)…');
-    // A lockfile written where some platforms' optional packages could not be resolved makes `npm ci`
-    // refuse it; `npm install` still installs the locked versions.
     if ((await run('npm', ['ci'])) !== 0) {
-      say('npm ci failed; trying npm install, which keeps the versions in package-lock.json…');
-      if ((await run('npm', ['install'])) !== 0) throw new StartError('npm install failed (see above); fix that and run npm start again.');
+      throw new StartError('npm ci failed (see above); fix that and run npm start again.');
     }
   }
   say('Building (turbo run build)…');
@@ -132,7 +129,10 @@ function serviceEnv(s, infra, keys) {
   };
   delete env.AGENTRY_BOOTSTRAP_API_KEY;
   delete env.AGENTRY_MASTER_KEY;
-  if (s.name === 'gateway') env.AGENTRY_BOOTSTRAP_API_KEY = keys.admin.value;
+  if (s.name === 'gateway') {
+    env.AGENTRY_BOOTSTRAP_API_KEY = keys.admin.value;
+    env.PUBLIC_URL = process.env.PUBLIC_URL || `http://localhost:${s.port}`;
+  }
   if (s.name === 'connections') env.AGENTRY_MASTER_KEY = keys.master.value;
   return env;
 }

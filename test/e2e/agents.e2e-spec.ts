@@ -17,7 +17,14 @@ describe('agents lifecycle (HTTP, real services)', () => {
     const created = await session.post('/v1/agents', body);
     expect(created.status).toBe(201);
     const agent = created.body;
-    expect(agent).toMatchObject({ id: expect.stringMatching(/^agt_[0-9A-Z]{26}$/), slug: body.slug, name: body.name, status: 'active', version: 1, tags: ['sales', 'e2e'] });
+    expect(agent).toMatchObject({
+      id: expect.stringMatching(/^agt_[0-9A-Z]{26}$/),
+      slug: body.slug,
+      name: body.name,
+      status: 'active',
+      version: 1,
+      tags: ['sales', 'e2e'],
+    });
     expect(agent.definition).toEqual(body.definition);
 
     expect((await session.get(`/v1/agents/${agent.id}`)).body).toEqual(agent);
@@ -45,7 +52,9 @@ describe('agents lifecycle (HTTP, real services)', () => {
     const paused = await session.post(`/v1/agents/${agent.id}/pause`);
     expect(paused.status).toBe(200);
     expect(paused.body.status).toBe('paused');
-    expect((await session.get('/v1/agents', { query: { status: 'paused' } })).body.data.map((a: { id: string }) => a.id)).toEqual([agent.id]);
+    expect((await session.get('/v1/agents', { query: { status: 'paused' } })).body.data.map((a: { id: string }) => a.id)).toEqual([
+      agent.id,
+    ]);
     expect((await session.post(`/v1/agents/${agent.id}/resume`)).body.status).toBe('active');
 
     const deleted = await session.delete(`/v1/agents/${agent.id}`);
@@ -66,7 +75,7 @@ describe('agents lifecycle (HTTP, real services)', () => {
       for (let i = 0; i < 100 && !found; i++) {
         const msg = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: AgentsEvents.created }).catch(() => null);
         const envelope = msg?.json<EventEnvelope<Record<string, unknown>>>();
-        if (envelope?.data.agent_id === created.body.id) found = { envelope, header: msg!.header.get('x-request-id') };
+        if (msg && envelope?.data.agent_id === created.body.id) found = { envelope, header: msg.header.get('x-request-id') };
         else await new Promise((r) => setTimeout(r, 50));
       }
       expect(found).toBeDefined();
@@ -149,7 +158,11 @@ describe('agents lifecycle (HTTP, real services)', () => {
       ['wrong types', { name: 42, definition: { steps: 'none' } }, ['name', 'definition.steps']],
       ['missing fields', {}, ['name', 'definition']],
       ['unknown fields', { ...agentFactory(), colour: 'blue' }, ['colour']],
-      ['an unknown step type', agentFactory({ definition: { steps: [{ id: 'a', type: 'teleport', with: {} }] } as never }), ['definition.steps.0.type']],
+      [
+        'an unknown step type',
+        agentFactory({ definition: { steps: [{ id: 'a', type: 'teleport', with: {} }] } as never }),
+        ['definition.steps.0.type'],
+      ],
       ['a bad slug', agentFactory({ slug: 'Not A Slug' }), ['slug']],
     ])('answers 400 for %s', async (_what, body, fields) => {
       const res = await session.post('/v1/agents', body);

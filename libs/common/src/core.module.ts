@@ -6,7 +6,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { loadConfig } from './config/load-config';
 import { ServiceConfig } from './config/service.config';
-import { ensureDatabaseAndSchema, serviceDataSourceOptions } from './database/data-source';
+import { ClassType, ensureDatabaseAndSchema, serviceDataSourceOptions } from './database/data-source';
 import { HealthController } from './health/health.controller';
 import { createLogger } from './logging/logger';
 import { MetricsController } from './metrics/metrics.controller';
@@ -20,8 +20,8 @@ export interface CoreModuleOptions<C extends ServiceConfig> {
   /** Service name: its Postgres schema, NATS queue group and log label. */
   name: string;
   config: new () => C;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: MixedList<ClassType | string | EntitySchema>;
+  migrations: MixedList<ClassType | string>;
 }
 
 let metricsStarted = false;

@@ -7,7 +7,7 @@ export interface EventCatalogEntry {
   version: number;
   summary: string;
   /** class-validator class of the envelope's `data`. */
-  data: Function;
+  data: new (...args: never[]) => object;
 }
 
 /**

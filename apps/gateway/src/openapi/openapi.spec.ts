@@ -1,5 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { RequestMethod } from '@nestjs/common';
+import { RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
@@ -16,8 +16,8 @@ type Operation = {
 
 /** Every route the gateway serves, read from the controllers' own metadata (not from Swagger). */
 function servedRoutes(): { method: string; path: string; isPublic: boolean }[] {
-  const controllers: Function[] = Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, AppModule) ?? [];
-  const imported: { module?: Function; controllers?: Function[] }[] = Reflect.getMetadata(MODULE_METADATA.IMPORTS, AppModule) ?? [];
+  const controllers: Type[] = Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, AppModule) ?? [];
+  const imported: { module?: Type; controllers?: Type[] }[] = Reflect.getMetadata(MODULE_METADATA.IMPORTS, AppModule) ?? [];
   const all = [...controllers, ...imported.flatMap((m) => m.controllers ?? [])];
   return all.flatMap((ctrl) => {
     const base = String(Reflect.getMetadata(PATH_METADATA, ctrl) ?? '');

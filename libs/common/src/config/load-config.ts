@@ -20,7 +20,7 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
  * Builds a config object from environment variables, converting types and validating them.
  * Throws ConfigError listing every problem, so a process refuses to start with one clear message.
  */
-const cache = new Map<Function, object>();
+const cache = new Map<new () => object, object>();
 
 export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   if (env === process.env && cache.has(cls)) return cache.get(cls) as T;

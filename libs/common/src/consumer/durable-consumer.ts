@@ -7,7 +7,12 @@ import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../logging/request-context';
 
-export type EventHandler<S extends EventSubject> = (event: EventEnvelope<EventMap[S]>, manager: EntityManager, subject: S) => Promise<void>;
+/** A handler may return a callback to run once its transaction has committed (e.g. tell other processes). */
+export type EventHandler<S extends EventSubject> = (
+  event: EventEnvelope<EventMap[S]>,
+  manager: EntityManager,
+  subject: S,
+) => Promise<void | (() => void)>;
 
 export interface DurableConsumerOptions {
   /** Durable name, shared by every replica of the consuming service (a work queue between them). */
@@ -95,6 +100,7 @@ export class DurableConsumer {
     const requestId = msg.headers?.get('x-request-id') || envelope.id;
     await RequestContext.run({ request_id: requestId, workspace_id: envelope.workspace_id }, async () => {
       try {
+        const after: { fn?: void | (() => void) } = {};
         await this.ds.transaction(async (m) => {
           const inserted: unknown[] = await m.query(
             `INSERT INTO "${this.schema}".processed_events (consumer, event_id) VALUES ($1, $2)
@@ -102,9 +108,16 @@ export class DurableConsumer {
             [this.options.name, envelope.id],
           );
           if (inserted.length === 0) return; // already applied
-          await handler(envelope as EventEnvelope<EventMap[EventSubject]>, m, subject);
+          after.fn = await handler(envelope as EventEnvelope<EventMap[EventSubject]>, m, subject);
         });
         msg.ack();
+        if (typeof after.fn === 'function') {
+          try {
+            after.fn();
+          } catch (err) {
+            this.logger.warn({ subject, event_id: envelope.id, err: (err as Error).message }, 'consumer: after-commit callback failed');
+          }
+        }
       } catch (err) {
         const delay = Math.min(30_000, 500 * 2 ** Math.min(msg.info.deliveryCount, 6));
         this.logger.warn({ subject, event_id: envelope.id, err: (err as Error).message, retry_in_ms: delay }, 'consumer: handler failed');

@@ -4,12 +4,15 @@ import { SnakeNamingStrategy } from './naming.strategy';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { ProcessedEventEntity } from '../consumer/processed-event.entity';
 
+/** An entity or migration class. */
+export type ClassType = abstract new (...args: never[]) => unknown;
+
 export interface ServiceDataSourceInput {
   url: string;
   /** The service's own Postgres schema (`agents`, `executions`, …). */
   schema: string;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: MixedList<ClassType | string | EntitySchema>;
+  migrations: MixedList<ClassType | string>;
   poolSize?: number;
   migrationsRun?: boolean;
   applicationName?: string;
