@@ -75,7 +75,7 @@ describe('agents lifecycle (HTTP, real services)', () => {
       for (let i = 0; i < 100 && !found; i++) {
         const msg = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: AgentsEvents.created }).catch(() => null);
         const envelope = msg?.json<EventEnvelope<Record<string, unknown>>>();
-        if (msg && envelope?.data.agent_id === created.body.id) found = { envelope, header: msg.header.get('x-request-id') };
+        if (msg && envelope && envelope.data.agent_id === created.body.id) found = { envelope, header: msg.header.get('x-request-id') };
         else await new Promise((r) => setTimeout(r, 50));
       }
       expect(found).toBeDefined();
