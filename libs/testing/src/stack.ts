@@ -11,7 +11,7 @@ export const ALL_SERVICES = ['gateway', 'agents', 'executions', 'schedules', 'co
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface StartStackOptions {
-  /** Which services to fork; default all six. */
+  /** Which services to fork; default all six. `app#2` adds a second replica of `app`. */
   services?: readonly string[];
   /** Extra env for every service (wins over the harness defaults). */
   env?: Record<string, string>;
@@ -60,8 +60,16 @@ export interface TestStack extends StackInfo {
 const HOST = '127.0.0.1';
 const LOGS_KEPT = 30;
 
+/**
+ * A stack entry is an app name, or `app#N` for another replica of the same app (e.g. `executions#2`):
+ * same code and env, its own process and port, sharing the database and NATS.
+ */
+export function appOf(name: string): string {
+  return name.split('#')[0];
+}
+
 export function serviceMain(name: string): string {
-  return join(repoRoot(), 'apps', name, 'dist', 'main.js');
+  return join(repoRoot(), 'apps', appOf(name), 'dist', 'main.js');
 }
 
 export function generateAdminKey(): string {
@@ -211,11 +219,12 @@ function pruneLogs(dir: string): void {
 
 function checkBuilt(services: readonly string[]): void {
   for (const name of services) {
-    if (!existsSync(join(repoRoot(), 'apps', name))) {
-      throw new Error(`Unknown service '${name}': there is no apps/${name} (services: ${ALL_SERVICES.join(', ')})`);
+    const app = appOf(name);
+    if (!existsSync(join(repoRoot(), 'apps', app))) {
+      throw new Error(`Unknown service '${name}': there is no apps/${app} (services: ${ALL_SERVICES.join(', ')})`);
     }
     if (!existsSync(serviceMain(name))) {
-      throw new Error(`Service '${name}' is not built: apps/${name}/dist/main.js does not exist (run \`npx turbo run build\`)`);
+      throw new Error(`Service '${name}' is not built: apps/${app}/dist/main.js does not exist (run \`npx turbo run build\`)`);
     }
   }
 }
@@ -243,7 +252,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<TestS
   const procs = new Map<string, ServiceProcess>(
     services.map((name) => [
       name,
-      new ServiceProcess(name, { ...common, ...options.perServiceEnv?.[name] }, log, options.readyTimeoutMs ?? 60_000),
+      new ServiceProcess(
+        name,
+        { ...common, ...options.perServiceEnv?.[appOf(name)], ...options.perServiceEnv?.[name] },
+        log,
+        options.readyTimeoutMs ?? 60_000,
+      ),
     ]),
   );
   const proc = (name: string) => {
