@@ -23,7 +23,8 @@ function parseArgs(argv: string[]): { batchSize: number; dryRun: boolean } | nul
   let dryRun = false;
   for (const arg of argv) {
     if (arg === '--dry-run') dryRun = true;
-    else if (arg.startsWith('--batch-size=') && /^\d{1,5}$/.test(arg.slice(13)) && Number(arg.slice(13)) > 0) batchSize = Number(arg.slice(13));
+    else if (arg.startsWith('--batch-size=') && /^\d{1,5}$/.test(arg.slice(13)) && Number(arg.slice(13)) > 0)
+      batchSize = Number(arg.slice(13));
     else return null;
   }
   return { batchSize, dryRun };
@@ -50,7 +51,9 @@ async function main(): Promise<number> {
     process.stderr.write(`AGENTRY_MASTER_KEY must be set to the new master key (${MAKE_A_KEY}).\n\n${USAGE}\n`);
     return 2;
   }
-  say(`new master key: ${keyring.primary.id}; keys that can read old records: ${keyring.ids().join(', ')}${args.dryRun ? ' (dry run)' : ''}`);
+  say(
+    `new master key: ${keyring.primary.id}; keys that can read old records: ${keyring.ids().join(', ')}${args.dryRun ? ' (dry run)' : ''}`,
+  );
   const db = new Client({ connectionString: config.DATABASE_URL, application_name: 'agentry-rotate-master-key' });
   await db.connect();
   try {

@@ -23,13 +23,14 @@ import { BootstrapWorkspace } from './workspaces/bootstrap-workspace';
 import { CreateWorkspaceUseCase } from './workspaces/create-workspace.use-case';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 import { WorkspacesController } from './workspaces/workspaces.controller';
+import { EXECUTIONS_CONTROLLERS } from './executions';
 
 @Module({
   imports: [
     CoreModule.forRoot({ name: 'gateway', config: GatewayConfig, entities: [WorkspaceEntity, ApiKeyEntity], migrations }),
     TypeOrmModule.forFeature([WorkspaceEntity, ApiKeyEntity]),
   ],
-  controllers: [WorkspacesController, ApiKeysController, AgentsController, ...CONNECTIONS_CONTROLLERS],
+  controllers: [WorkspacesController, ApiKeysController, AgentsController, ...CONNECTIONS_CONTROLLERS, ...EXECUTIONS_CONTROLLERS],
   providers: [
     RpcClient,
     Authenticator,

@@ -20,6 +20,8 @@ export const ID_PREFIXES = [
   'hook',
   'log',
   'run',
+  /** a schedule's fire (one due time) */
+  'sfr',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

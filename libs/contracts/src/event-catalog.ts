@@ -1,6 +1,8 @@
 import { AgentEventData } from './agents/agents.dto';
 import { ExecutionEventData } from './executions/executions.dto';
 import { ConnectionDisconnectedEventData } from './connections/connections.dto';
+import { WebhookEndpointDisabledEventData } from './webhooks/webhooks.dto';
+import { ScheduleFiredEventData } from './schedules/schedule-views.dto';
 import type { EventSubject } from './subjects';
 
 export interface EventCatalogEntry {
@@ -42,5 +44,16 @@ export const EVENT_CATALOG: Record<EventSubject, EventCatalogEntry> = {
     summary:
       'A connection test met an auth failure (invalid, revoked or expired credentials); webhooks turn it into integration.disconnected',
     data: ConnectionDisconnectedEventData,
+  },
+  'agentry.webhooks.endpoint_disabled': {
+    version: 1,
+    summary: 'A webhook endpoint was disabled (410 Gone, failing for the configured period, or by a user); webhooks turn it into webhook.endpoint.disabled',
+    data: WebhookEndpointDisabledEventData,
+  },
+  'agentry.schedules.fired': {
+    version: 1,
+    summary:
+      'A schedule fired: a due time (or a catch-up, backfill or manual run) was committed exactly once; its run is started with the fire id as idempotency key',
+    data: ScheduleFiredEventData,
   },
 };

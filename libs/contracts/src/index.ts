@@ -8,4 +8,6 @@ export * from './agents';
 export * from './executions';
 export * from './hooks';
 export * from './connections';
+export * from './webhooks';
+export * from './schedules';
 export * from './event-catalog';

@@ -18,6 +18,11 @@ export class RpcContext {
   @IsString({ each: true })
   @IsOptional()
   scopes?: string[];
+
+  /** The workspace's plan (free, pro, enterprise), for plan limits such as runs per day. */
+  @IsString()
+  @IsOptional()
+  plan?: string;
 }
 
 /** Every NATS request is `{ ctx, data }`. */

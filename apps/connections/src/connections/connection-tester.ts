@@ -54,18 +54,26 @@ export class ConnectionTester {
       tested_at: new Date().toISOString(),
       identity: outcome.ok ? (scrubDeep(outcome.identity, secrets) as Record<string, unknown>) : null,
     };
-    this.logger.info({ connection_id: connectionId, platform: platform.id, ok: view.ok, status: view.status, failure, latency_ms: latency }, 'connection tested');
+    this.logger.info(
+      { connection_id: connectionId, platform: platform.id, ok: view.ok, status: view.status, failure, latency_ms: latency },
+      'connection tested',
+    );
     return { view, failure };
   }
 
   private async outcome(platform: Platform, config: Record<string, unknown>, http: PlatformHttp, budget: number): Promise<TestOutcome> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<TestOutcome>((resolve) => {
-      timer = setTimeout(() => resolve({ ok: false, reason: 'unexpected', message: `${platform.name} did not answer within ${budget} ms` }), budget + 50);
+      timer = setTimeout(
+        () => resolve({ ok: false, reason: 'unexpected', message: `${platform.name} did not answer within ${budget} ms` }),
+        budget + 50,
+      );
     });
     try {
       return await Promise.race([platform.test(config, http), timeout]);
     } catch (err) {
+      if (err instanceof OutboundError && err.kind === 'timeout')
+        return { ok: false, reason: 'unexpected', message: `${platform.name} did not answer within ${budget} ms` };
       if (err instanceof OutboundError) return { ok: false, reason: 'unexpected', message: err.message };
       this.logger.warn({ platform: platform.id, err: (err as Error)?.name }, 'connection test failed unexpectedly');
       return { ok: false, reason: 'unexpected', message: `The ${platform.name} test failed` };

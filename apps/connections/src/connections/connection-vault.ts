@@ -33,12 +33,20 @@ export class ConnectionVault {
     let secrets: Config;
     try {
       secrets = this.cipher.open(
-        { ciphertext: entity.secretsCiphertext, wrappedKey: entity.dataKeyWrapped, masterKeyId: entity.masterKeyId, version: entity.encryptionVersion },
+        {
+          ciphertext: entity.secretsCiphertext,
+          wrappedKey: entity.dataKeyWrapped,
+          masterKeyId: entity.masterKeyId,
+          version: entity.encryptionVersion,
+        },
         { recordId: entity.id, workspaceId: entity.workspaceId },
       );
     } catch (err) {
       if (!(err instanceof DecryptionError)) throw err;
-      this.logger.error({ connection_id: entity.id, master_key_id: entity.masterKeyId, reason: err.message }, 'cannot decrypt connection secrets');
+      this.logger.error(
+        { connection_id: entity.id, master_key_id: entity.masterKeyId, reason: err.message },
+        'cannot decrypt connection secrets',
+      );
       throw ConnectionsError.undecryptable(entity.id);
     }
     return { config: { ...entity.config, ...secrets }, secrets: secretValues(secrets) };

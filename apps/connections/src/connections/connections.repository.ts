@@ -28,7 +28,10 @@ export class ConnectionsRepository {
     if (f.status) qb.andWhere('c.status = :status', { status: f.status });
     const after = decodeCursor<{ id: string }>(f.cursor, ['id']);
     if (after) qb.andWhere('c.id < :after', { after: after.id });
-    return qb.orderBy('c.id', 'DESC').limit(f.limit + 1).getMany();
+    return qb
+      .orderBy('c.id', 'DESC')
+      .limit(f.limit + 1)
+      .getMany();
   }
 
   async insert(manager: EntityManager, connection: ConnectionEntity): Promise<void> {
@@ -44,7 +47,13 @@ export class ConnectionsRepository {
     await manager.update(
       ConnectionEntity,
       { id: c.id, workspaceId: c.workspaceId },
-      { status: c.status, errorMessage: c.errorMessage, failureReason: c.failureReason, lastTestedAt: c.lastTestedAt, updatedAt: c.updatedAt },
+      {
+        status: c.status,
+        errorMessage: c.errorMessage,
+        failureReason: c.failureReason,
+        lastTestedAt: c.lastTestedAt,
+        updatedAt: c.updatedAt,
+      },
     );
   }
 
@@ -63,7 +72,7 @@ export function toConnectionView(c: ConnectionEntity): ConnectionView {
     error_message: c.errorMessage,
     last_tested_at: c.lastTestedAt ? c.lastTestedAt.toISOString() : null,
     config: { ...c.config, ...c.secretMasks },
-    masked_fields: Object.keys(c.secretMasks),
+    masked_fields: Object.keys(c.secretMasks).sort(),
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
   };

@@ -23,7 +23,8 @@ function toDetail(e: ErrorObject, prefix: string): ErrorDetail {
   const params = e.params as { missingProperty?: string; additionalProperty?: string; propertyName?: string };
   // Messages come from the schema's rules, never from the value, which may be a secret.
   if (e.keyword === 'required') return { field: [prefix, ...path, params.missingProperty].join('.'), reason: 'is required' };
-  if (e.keyword === 'additionalProperties') return { field: [prefix, ...path, params.additionalProperty].join('.'), reason: 'unknown field' };
+  if (e.keyword === 'additionalProperties')
+    return { field: [prefix, ...path, params.additionalProperty].join('.'), reason: 'unknown field' };
   if (e.keyword === 'propertyNames') return { field: [prefix, ...path].join('.'), reason: 'has a key that is not a valid header name' };
   return { field: [prefix, ...path].join('.'), reason: e.message ?? 'is invalid' };
 }

@@ -43,7 +43,8 @@ export class MasterKeyRotation {
       for (const row of rows) {
         try {
           const next = this.cipher.rewrap({ wrappedKey: row.dataKeyWrapped, masterKeyId: row.masterKeyId }, row.id);
-          if (next) batch.push({ id: row.id, previousKeyId: row.masterKeyId, previousWrapped: row.dataKeyWrapped, wrapped: next.wrappedKey });
+          if (next)
+            batch.push({ id: row.id, previousKeyId: row.masterKeyId, previousWrapped: row.dataKeyWrapped, wrapped: next.wrappedKey });
         } catch (err) {
           if (!(err instanceof DecryptionError)) throw err;
           report.failed.push({ id: row.id, masterKeyId: row.masterKeyId, reason: err.message });

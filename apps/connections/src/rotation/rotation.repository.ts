@@ -39,7 +39,13 @@ export class RotationRepository {
           SET data_key_wrapped = v.wrapped, master_key_id = $1
          FROM (SELECT unnest($2::text[]) AS id, unnest($3::text[]) AS old_kid, unnest($4::bytea[]) AS old_wrapped, unnest($5::bytea[]) AS wrapped) v
         WHERE c.id = v.id AND c.master_key_id = v.old_kid AND c.data_key_wrapped = v.old_wrapped`,
-      [primaryId, batch.map((b) => b.id), batch.map((b) => b.previousKeyId), batch.map((b) => b.previousWrapped), batch.map((b) => b.wrapped)],
+      [
+        primaryId,
+        batch.map((b) => b.id),
+        batch.map((b) => b.previousKeyId),
+        batch.map((b) => b.previousWrapped),
+        batch.map((b) => b.wrapped),
+      ],
     );
     return rowCount ?? 0;
   }

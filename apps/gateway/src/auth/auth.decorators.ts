@@ -17,6 +17,8 @@ export interface AuthInfo {
   scopes: string[];
   instanceAdmin: boolean;
   requestsPerMinute: number;
+  /** The workspace's plan, passed to services for plan limits (runs per day, concurrent runs). */
+  plan?: string;
 }
 
 declare module 'fastify' {

@@ -56,6 +56,7 @@ export class Authenticator {
       scopes: found.key.scopes,
       instanceAdmin: found.key.instanceAdmin,
       requestsPerMinute: found.workspace.requestsPerMinute ?? PLAN_LIMITS[found.workspace.plan].requests_per_minute,
+      plan: found.workspace.plan,
     };
     const entry: CacheEntry = {
       info,

@@ -82,19 +82,33 @@ export class ConnectionsController {
   @ConnectionParam()
   @ApiOperation({
     summary: 'Update a connection',
-    description: '`config` is merged over the stored one (secrets you leave out are kept; `null` removes a field) and validated again. A changed config sets `status` back to `untested`.',
+    description:
+      '`config` is merged over the stored one (secrets you leave out are kept; `null` removes a field) and validated again. A changed config sets `status` back to `untested`.',
   })
   @ApiOkResponse({ type: ConnectionView })
   @ApiErrors(400, 403, 404, 413)
-  update(@Ctx() ctx: RpcContext, @Param('id', Ref('Connection')) id: string, @Body() body: UpdateConnectionRequest): Promise<ConnectionView> {
+  update(
+    @Ctx() ctx: RpcContext,
+    @Param('id', Ref('Connection')) id: string,
+    @Body() body: UpdateConnectionRequest,
+  ): Promise<ConnectionView> {
     return this.rpc.call(ConnectionsRpc.update, { connection: id, patch: body }, ctx);
   }
 
   @Delete(':id')
   @RequireScopes('connections:write')
   @ConnectionParam()
-  @ApiOperation({ summary: 'Delete a connection', description: 'Its encrypted secrets are deleted with it. Runs that name it fail with 424 INTEGRATION_NOT_CONNECTED.' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { id: { type: 'string' }, deleted: { type: 'boolean' } }, example: { id: 'con_01JD5Z4Q9X7N3B2V1C0M8K6H4G', deleted: true } } })
+  @ApiOperation({
+    summary: 'Delete a connection',
+    description: 'Its encrypted secrets are deleted with it. Runs that name it fail with 424 INTEGRATION_NOT_CONNECTED.',
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: { id: { type: 'string' }, deleted: { type: 'boolean' } },
+      example: { id: 'con_01JD5Z4Q9X7N3B2V1C0M8K6H4G', deleted: true },
+    },
+  })
   @ApiErrors(403, 404)
   remove(@Ctx() ctx: RpcContext, @Param('id', Ref('Connection')) id: string): Promise<{ id: string; deleted: true }> {
     return this.rpc.call(ConnectionsRpc.delete, { connection: id }, ctx);

@@ -1,3 +1,64 @@
-import { ServiceConfig } from '@agentry/common';
+import { ServiceConfig, toBool } from '@agentry/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 
-export class SchedulesConfig extends ServiceConfig {}
+export class SchedulesConfig extends ServiceConfig {
+  /** Run the scheduler loop in this process (false: API only). */
+  @Transform(toBool)
+  @IsBoolean()
+  SCHEDULER_ENABLED: boolean = true;
+
+  /** Longest sleep between two claims when nothing is due sooner. */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  SCHEDULER_TICK_MS: number = 500;
+
+  /** Schedules claimed per transaction. */
+  @IsInt()
+  @Min(1)
+  @Max(5_000)
+  SCHEDULER_BATCH_SIZE: number = 500;
+
+  /** A due time up to this late is on time; older ones were missed and follow the schedule's `catchup`. */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  SCHEDULES_MISFIRE_GRACE_MS: number = 60_000;
+
+  /** Due times one schedule may fire per claim (catch-up `all` continues on the next claim). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SCHEDULES_MAX_FIRES_PER_CLAIM: number = 100;
+
+  /** How long the replica that committed a fire owns starting its run; after that any replica retries it. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  SCHEDULES_START_LEASE_MS: number = 30_000;
+
+  /** How long one `executions.start` request may take. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SCHEDULES_START_TIMEOUT_MS: number = 10_000;
+
+  /** `executions.start` requests in flight per replica. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SCHEDULES_START_CONCURRENCY: number = 256;
+
+  /** How often a replica looks for fires whose run still has to be started (retries, other replicas' expired leases). */
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  SCHEDULES_RETRY_SCAN_MS: number = 1_000;
+
+  /** Largest backfill, in fires. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SCHEDULES_BACKFILL_MAX_FIRES: number = 1_000;
+}

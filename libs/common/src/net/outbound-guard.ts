@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { Agent, Dispatcher, request } from 'undici';
+import { Agent, buildConnector, Dispatcher, request } from 'undici';
 
 /**
  * The SSRF guard for every outbound call a user can aim (connection tests, the http step, webhooks):
@@ -120,6 +120,44 @@ export function outboundDispatcher(policy: OutboundPolicy): Dispatcher {
     agents.set(key, agent);
   }
   return agent;
+}
+
+export interface OutboundAgentOptions {
+  /** Open connections per origin (the pool's size); unlimited when omitted. */
+  connectionsPerOrigin?: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * A keep-alive agent of the caller's own (webhooks pools per origin) that checks twice on every new
+ * connection: the guarded lookup refuses private answers, and the socket's remote address, the one
+ * actually connected to, is checked again before the first byte is sent.
+ */
+export function createOutboundAgent(policy: OutboundPolicy, options: OutboundAgentOptions = {}): Agent {
+  const base = buildConnector({ lookup: guardedLookup(policy) as never, timeout: options.connectTimeoutMs ?? 10_000 });
+  const connect: buildConnector.connector = (opts, callback) =>
+    base(opts, (...args) => {
+      const [err, socket] = args;
+      if (err || !socket) return callback(...args);
+      const remote = socket.remoteAddress;
+      if (!policy.allowPrivateNetworks && (!remote || isPrivateAddress(remote))) {
+        socket.destroy();
+        return callback(Object.assign(blockedError(opts.hostname), { code: 'EOUTBOUNDBLOCKED' }), null);
+      }
+      return callback(null, socket);
+    });
+  return new Agent({
+    connect,
+    connections: options.connectionsPerOrigin ?? null,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+  });
+}
+
+/** Any error of an outbound call as an OutboundError (blocked, timeout, network). */
+export function toOutboundError(err: unknown, url: URL, timeoutMs: number): OutboundError {
+  return classify(err, url, timeoutMs);
 }
 
 export interface OutboundRequest {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQuery } from '../pagination';
 import { EXECUTION_STATUSES, ExecutionErrorView, ExecutionStatus, TRIGGER_TYPES, TriggerType } from './executions.dto';
@@ -31,6 +31,9 @@ export class ListExecutionsQuery extends ListQuery {
   @IsOptional()
   to?: string;
 }
+
+/** `GET /v1/agents/{id}/executions`: the agent comes from the path. */
+export class AgentExecutionsQuery extends OmitType(ListExecutionsQuery, ['agent_id'] as const) {}
 
 /** An execution in a list: everything but the input, the output and the steps (read one for those). */
 export class ExecutionSummaryView {

@@ -21,7 +21,12 @@ export default async function globalSetup(): Promise<void> {
     .filter(Boolean);
   const present = existingServices();
   const services = chosen ?? ALL_SERVICES.filter((s) => present.includes(s));
-  const stack = await startStack({ services, label: 'shared' });
+  const stack = await startStack({
+    services,
+    label: 'shared',
+    // http steps in tests call fake servers on 127.0.0.1 (the refusal itself is tested with the guard on).
+    perServiceEnv: { executions: { AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true' } },
+  });
   const file = join(tmpdir(), `agentry-shared-stack-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(stack.info(), null, 2));
   process.env[STACK_FILE_ENV] = file;

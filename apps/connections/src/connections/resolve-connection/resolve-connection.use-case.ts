@@ -44,6 +44,12 @@ export class ResolveConnectionUseCase {
       throw ConnectionsError.notConnected(`${platform.name} is not connected: connection ${connection.id} is not active, ${why}${detail}`);
     }
     const { config } = this.vault.open(connection);
-    return { id: connection.id, platform: connection.platform, name: connection.name, status: connection.status, config: this.validator.withDefaults(platform, config) };
+    return {
+      id: connection.id,
+      platform: connection.platform,
+      name: connection.name,
+      status: connection.status,
+      config: this.validator.withDefaults(platform, config),
+    };
   }
 }

@@ -11,7 +11,11 @@ export const anthropicPlatform: Platform = {
     {
       base_url: httpUrl('API base URL', 'https://api.anthropic.com'),
       api_key: secretString('API key (sk-ant-…)'),
-      anthropic_version: plainString('Value of the anthropic-version header', { default: '2023-06-01', maxLength: 20, pattern: '^[0-9-]+$' }),
+      anthropic_version: plainString('Value of the anthropic-version header', {
+        default: '2023-06-01',
+        maxLength: 20,
+        pattern: '^[0-9-]+$',
+      }),
       default_model: plainString('Model used when a step names none', { maxLength: 200, examples: ['claude-sonnet-4-5'] }),
     },
     ['api_key'],

@@ -40,7 +40,13 @@ export const githubPlatform: Platform = {
     const scopes = res.headers['x-oauth-scopes'];
     return {
       ok: true,
-      identity: { login: user.login, id: user.id, name: user.name, type: user.type, ...(scopes !== undefined ? { scopes: scopes.split(/,\s*/).filter(Boolean) } : {}) },
+      identity: {
+        login: user.login,
+        id: user.id,
+        name: user.name,
+        type: user.type,
+        ...(scopes !== undefined ? { scopes: scopes.split(/,\s*/).filter(Boolean) } : {}),
+      },
     };
   },
 };

@@ -13,7 +13,12 @@ export const httpBearerPlatform: Platform = {
       base_url: httpUrl('Base URL of the API; request paths are relative to it'),
       token: secretString('The token, sent as `<scheme> <token>` in `header`'),
       header: plainString('Header that carries the token', { default: 'Authorization', pattern: '^[A-Za-z0-9-]{1,100}$' }),
-      scheme: plainString('Prefix before the token; empty for a bare token', { default: 'Bearer', minLength: 0, maxLength: 50, pattern: '^[A-Za-z0-9_-]*$' }),
+      scheme: plainString('Prefix before the token; empty for a bare token', {
+        default: 'Bearer',
+        minLength: 0,
+        maxLength: 50,
+        pattern: '^[A-Za-z0-9_-]*$',
+      }),
       test_path: plainString('Path the test calls with GET; any 2xx passes', { default: '/', pattern: '^/' }),
     },
     ['base_url', 'token'],

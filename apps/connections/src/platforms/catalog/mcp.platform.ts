@@ -79,7 +79,12 @@ export const mcpPlatform: Platform = {
     if (!isSuccess(res)) return httpFailure('The MCP server', res);
     const reply = readInitializeReply(res);
     if (!reply) return { ok: false, reason: 'unexpected', message: 'The MCP server did not answer initialize with JSON-RPC' };
-    if (reply.error) return { ok: false, reason: 'unexpected', message: `The MCP server refused initialize: ${String(reply.error.message ?? reply.error.code).slice(0, 200)}` };
+    if (reply.error)
+      return {
+        ok: false,
+        reason: 'unexpected',
+        message: `The MCP server refused initialize: ${String(reply.error.message ?? reply.error.code).slice(0, 200)}`,
+      };
     const session = res.headers['mcp-session-id'];
     // Close the session we opened; a server that does not support it answers 405, which is fine.
     if (session) await http(url, { method: 'DELETE', headers: { ...headers, 'mcp-session-id': session } }).catch(() => undefined);

@@ -32,7 +32,8 @@ export const openaiPlatform: Platform = {
     const res = await http(joinUrl(String(config.base_url), 'models'), { headers });
     if (!isSuccess(res)) return httpFailure('The OpenAI-compatible API', res);
     const models = res.json<{ data?: { id?: unknown }[] }>()?.data;
-    if (!Array.isArray(models)) return { ok: false, reason: 'unexpected', message: 'GET /models did not answer with an OpenAI-style model list' };
+    if (!Array.isArray(models))
+      return { ok: false, reason: 'unexpected', message: 'GET /models did not answer with an OpenAI-style model list' };
     const ids = models.map((m) => m?.id).filter((id): id is string => typeof id === 'string');
     return { ok: true, identity: { models: ids.length, sample: ids.slice(0, 5) } };
   },

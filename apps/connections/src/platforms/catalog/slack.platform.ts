@@ -39,14 +39,29 @@ export const slackPlatform: Platform = {
   async test(config, http): Promise<TestOutcome> {
     const res = await http(joinUrl(String(config.base_url), 'auth.test'), {
       method: 'POST',
-      headers: { authorization: `Bearer ${String(config.bot_token)}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${String(config.bot_token)}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: '',
     });
     if (!isSuccess(res)) return httpFailure('Slack', res);
     const reply = res.json<AuthTestReply>();
-    if (!reply || typeof reply.ok !== 'boolean') return { ok: false, reason: 'unexpected', message: 'Slack auth.test did not answer with JSON' };
+    if (!reply || typeof reply.ok !== 'boolean')
+      return { ok: false, reason: 'unexpected', message: 'Slack auth.test did not answer with JSON' };
     if (reply.ok) {
-      return { ok: true, identity: { team: reply.team, team_id: reply.team_id, user: reply.user, user_id: reply.user_id, bot_id: reply.bot_id, url: reply.url } };
+      return {
+        ok: true,
+        identity: {
+          team: reply.team,
+          team_id: reply.team_id,
+          user: reply.user,
+          user_id: reply.user_id,
+          bot_id: reply.bot_id,
+          url: reply.url,
+        },
+      };
     }
     const code = String(reply.error ?? 'unknown_error').slice(0, 100);
     if (EXPIRED_ERRORS.has(code)) return { ok: false, reason: 'expired', message: `Slack refused the token: ${code}` };

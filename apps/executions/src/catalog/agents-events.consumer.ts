@@ -1,0 +1,78 @@
+import { AgentEventData, AgentsEvents, EventEnvelope } from '@agentry/contracts';
+import { DurableConsumer, LOGGER, NATS, NatsHandles, SERVICE_NAME } from '@agentry/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, EntityManager } from 'typeorm';
+import { AgentCatalog } from './agent-catalog';
+import { AgentCatalogRepository } from './agent-catalog.repository';
+
+/**
+ * Keeps the agents read model current from `agentry.agents.created|updated|deleted` (durable,
+ * shared by the replicas, idempotent). A deletion deletes the agent's runs.
+ */
+@Injectable()
+export class AgentsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer?: DurableConsumer;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: AgentCatalogRepository,
+    private readonly catalog: AgentCatalog,
+    @Inject(NATS) private readonly nats: NatsHandles,
+    @Inject(SERVICE_NAME) private readonly schema: string,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const upsert = (event: EventEnvelope<AgentEventData>, m: EntityManager) => this.upsert(event, m);
+    this.consumer = new DurableConsumer(
+      this.ds,
+      this.nats.js,
+      this.nats.jsm,
+      this.schema,
+      this.logger,
+      { name: 'executions-agents', subjects: [AgentsEvents.created, AgentsEvents.updated, AgentsEvents.deleted] },
+      {
+        [AgentsEvents.created]: upsert,
+        [AgentsEvents.updated]: upsert,
+        [AgentsEvents.deleted]: (event, m) => this.remove(event, m),
+      },
+    );
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async upsert(event: EventEnvelope<AgentEventData>, m: EntityManager): Promise<() => void> {
+    const d = event.data;
+    if (d.definition && d.max_concurrency !== undefined) {
+      await this.repo.saveFull(
+        {
+          agent_id: d.agent_id,
+          workspace_id: event.workspace_id,
+          slug: d.slug,
+          status: d.status,
+          version: d.version,
+          name: d.name,
+          definition: d.definition,
+          llm: d.llm ?? null,
+          max_concurrency: d.max_concurrency,
+          max_tokens_per_run: d.max_tokens_per_run ?? null,
+        },
+        event.occurred_at,
+        m,
+      );
+    } else {
+      await this.repo.savePartial(event.workspace_id, d, event.occurred_at, m);
+    }
+    return () => this.catalog.announceChange(d.agent_id);
+  }
+
+  private async remove(event: EventEnvelope<AgentEventData>, m: EntityManager): Promise<() => void> {
+    const deleted = await this.repo.delete(event.workspace_id, event.data, event.occurred_at, m);
+    this.logger.info({ agent_id: event.data.agent_id, runs_deleted: deleted }, 'agent deleted: its runs are deleted');
+    return () => this.catalog.announceChange(event.data.agent_id);
+  }
+}

@@ -1,0 +1,12 @@
+import { Injectable } from '@nestjs/common';
+import { StepOutcome, StepRunContext, StepRunner } from './step-runner';
+
+/** `stop`: `{ output }` → the run finishes now, succeeded, with this output. */
+@Injectable()
+export class StopStep implements StepRunner {
+  readonly type = 'stop' as const;
+
+  async run(ctx: StepRunContext): Promise<StepOutcome> {
+    return { type: 'stop', output: ctx.with.output ?? null };
+  }
+}

@@ -1,0 +1,103 @@
+import { ExecutionsEvents, ExecutionView, PLAN_LIMITS, Plan, RpcContext, StartRunMessage, StartRunResult, TERMINAL_STATUSES } from '@agentry/contracts';
+import { newId, Outbox } from '@agentry/common';
+import { Injectable } from '@nestjs/common';
+import { AgentCatalog } from '../../catalog/agent-catalog';
+import { toEventData, toExecutionView } from '../../engine/execution-view';
+import { ExecutionRecord } from '../../engine/run-record';
+import { RunStore } from '../../engine/run-store';
+import { RunWaiters } from '../../engine/run-waiters';
+import { Worker } from '../../engine/worker';
+import { ExecutionsRepository } from '../executions.repository';
+import { RunQuota } from '../run-quota';
+import { RunsError } from '../runs.errors';
+
+export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
+/** How long a run this replica accepted stays reserved for it before any replica may claim it. */
+const RESERVE_MS = 2_000;
+
+/**
+ * `executions.start`: checks the agent (paused → AGENT_PAUSED) and the input (its input_schema), takes
+ * one run from the plan's daily quota, inserts the run as `queued` with its `queued` event, and hands it
+ * to this process's worker. Async answers at once; sync waits for the end up to wait_timeout_ms.
+ */
+@Injectable()
+export class StartRunUseCase {
+  constructor(
+    private readonly catalog: AgentCatalog,
+    private readonly store: RunStore,
+    private readonly runs: ExecutionsRepository,
+    private readonly quota: RunQuota,
+    private readonly worker: Worker,
+    private readonly waiters: RunWaiters,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async execute(ctx: RpcContext, msg: StartRunMessage): Promise<StartRunResult> {
+    const agent = await this.catalog.resolve(ctx.workspace_id, msg.agent);
+    if (agent.status === 'paused') throw RunsError.agentPaused(msg.agent);
+    const input = msg.input ?? {};
+    const problems = agent.definition.checkInput(input);
+    if (problems.length) throw RunsError.invalidInput(problems);
+    if (msg.idempotency_key) {
+      const existing = await this.store.findIdByIdempotencyKey(ctx.workspace_id, msg.idempotency_key);
+      if (existing) return this.replay(ctx.workspace_id, existing);
+    }
+    const plan = ctx.plan as Plan | undefined;
+    await this.quota.take(ctx.workspace_id, plan);
+
+    const now = new Date().toISOString();
+    const exe: ExecutionRecord = {
+      id: newId('exe'),
+      workspace_id: ctx.workspace_id,
+      agent_id: agent.id,
+      agent_version: agent.version,
+      status: 'queued',
+      trigger_type: msg.trigger.type,
+      trigger_id: msg.trigger.id ?? null,
+      input,
+      output: null,
+      error: null,
+      metadata: msg.metadata ?? {},
+      callback_url: msg.callback_url ?? null,
+      retry_of: msg.trigger.type === 'retry' ? (msg.trigger.id ?? null) : null,
+      summary: 'Queued',
+      tokens_used: 0,
+      cancel_requested: false,
+      created_at: now,
+      started_at: null,
+      finished_at: null,
+      duration_ms: null,
+      seq: 0,
+    };
+    const local = this.worker.hasCapacity();
+    const event = this.outbox.envelope(ExecutionsEvents.queued, ctx.workspace_id, toEventData(exe));
+    const inserted = await this.store.insert({
+      ...exe,
+      idempotency_key: msg.idempotency_key ?? null,
+      max_concurrency: agent.maxConcurrency,
+      workspace_concurrency: plan && PLAN_LIMITS[plan] ? PLAN_LIMITS[plan].concurrent_runs : null,
+      reserveMs: local ? RESERVE_MS : 0,
+      log: { at: now, level: 'info', step_id: null, message: `Run queued (trigger: ${exe.trigger_type}${exe.trigger_id ? ` ${exe.trigger_id}` : ''})`, data: null },
+      event: { id: event.id, subject: ExecutionsEvents.queued, payload: event },
+    });
+    if (!inserted) {
+      // Another request with the same idempotency key won the race.
+      const existing = await this.store.findIdByIdempotencyKey(ctx.workspace_id, msg.idempotency_key!);
+      return this.replay(ctx.workspace_id, existing!);
+    }
+    this.outbox.flush();
+    const waiting = msg.async ? null : this.waiters.wait(exe.id, msg.wait_timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS, !local);
+    if (local) this.worker.submit({ exe, def: agent.definition, reservedUntil: Date.now() + RESERVE_MS - 100 });
+    else this.worker.wakeAll();
+    if (!waiting) return { completed: false, execution: toExecutionView(exe, []) };
+    const finished = await waiting;
+    if (finished) return { completed: true, execution: finished };
+    const current = await this.runs.view(ctx.workspace_id, exe.id);
+    return { completed: current ? TERMINAL_STATUSES.includes(current.status) : false, execution: current ?? toExecutionView(exe, []) };
+  }
+
+  private async replay(workspaceId: string, id: string): Promise<StartRunResult> {
+    const view = (await this.runs.view(workspaceId, id)) as ExecutionView;
+    return { completed: TERMINAL_STATUSES.includes(view.status), execution: view };
+  }
+}

@@ -1,0 +1,4 @@
+import { ExecutionsController } from './executions.controller';
+
+/** The gateway's routes for runs, approvals and inbound hooks (registered in app.module.ts). */
+export const EXECUTIONS_CONTROLLERS = [ExecutionsController];

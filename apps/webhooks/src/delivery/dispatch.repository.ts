@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** A delivery claimed for one attempt, with the message body it sends. */
+export interface ClaimedDelivery {
+  id: string;
+  workspaceId: string;
+  messageId: string;
+  endpointId: string | null;
+  callbackUrl: string | null;
+  targetKey: string;
+  eventType: string;
+  attemptCount: number;
+  scheduleStep: number;
+  payload: string;
+  leaseId: string;
+}
+
+export interface TargetEndpoint {
+  id: string;
+  url: string;
+  status: string;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+  rateLimitPerSecond: number | null;
+}
+
+export interface ClaimRequest {
+  /** Target keys that may take nothing now. */
+  blocked: string[];
+  /** Target keys that may take fewer than `perTarget`. */
+  capacities: Record<string, number>;
+  perTarget: number;
+  /** Free slots of this replica. */
+  limit: number;
+  leaseMs: number;
+  leaseId: string;
+}
+
+/** What one finished (or handed back) attempt changes on its delivery. */
+export interface DeliveryUpdate {
+  id: string;
+  leaseId: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  nextAttemptAt: Date | null;
+  scheduleStep: number;
+  /** 1 when an attempt was made (and is recorded), 0 when the delivery was handed back untried. */
+  counted: 0 | 1;
+  attemptedAt: Date | null;
+  statusCode: number | null;
+  error: string | null;
+}
+
+export interface AttemptRow {
+  deliveryId: string;
+  startedAt: Date;
+  url: string;
+  statusCode: number | null;
+  latencyMs: number;
+  excerpt: string | null;
+  error: string | null;
+  outcome: 'succeeded' | 'failed';
+}
+
+/** The dispatcher's SQL: claiming due deliveries and writing attempt results in batches. */
+@Injectable()
+export class DispatchRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /**
+   * Claims due deliveries with SKIP LOCKED (replicas share the work), at most `capacities[key]` (or
+   * `perTarget`) per target and `limit` in all, skipping blocked targets. A claim is a lease: the row's
+   * next_attempt_at moves past the attempt's timeout, so a crashed replica's deliveries come due again.
+   */
+  async claim(r: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `WITH candidates AS (
+         SELECT id, target_key, next_attempt_at FROM webhooks.deliveries
+          WHERE status = 'pending' AND next_attempt_at <= now() AND NOT (target_key = ANY($1::text[]))
+          ORDER BY next_attempt_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ), ranked AS (
+         SELECT id, target_key, next_attempt_at,
+                row_number() OVER (PARTITION BY target_key ORDER BY next_attempt_at) AS rn
+           FROM candidates
+       ), chosen AS (
+         SELECT id FROM ranked
+          WHERE rn <= COALESCE(($3::jsonb ->> target_key)::int, $4)
+          ORDER BY next_attempt_at
+          LIMIT $5
+       )
+       UPDATE webhooks.deliveries d
+          SET next_attempt_at = now() + make_interval(secs => $6::double precision / 1000), lease_id = $7, updated_at = now()
+         FROM chosen, webhooks.messages m
+        WHERE d.id = chosen.id AND m.id = d.message_id
+       RETURNING d.id, d.workspace_id, d.message_id, d.endpoint_id, d.callback_url, d.target_key, d.event_type,
+                 d.attempt_count, d.schedule_step, m.payload`,
+      [r.blocked, Math.min(1000, Math.max(r.limit * 4, 50)), JSON.stringify(r.capacities), r.perTarget, r.limit, r.leaseMs, r.leaseId],
+    );
+    const claimed = rows[0] !== undefined && Array.isArray(rows[0]) ? (rows[0] as Record<string, unknown>[]) : rows;
+    return claimed.map((row) => ({
+      id: row.id as string,
+      workspaceId: row.workspace_id as string,
+      messageId: row.message_id as string,
+      endpointId: (row.endpoint_id as string) ?? null,
+      callbackUrl: (row.callback_url as string) ?? null,
+      targetKey: row.target_key as string,
+      eventType: row.event_type as string,
+      attemptCount: Number(row.attempt_count),
+      scheduleStep: Number(row.schedule_step),
+      payload: row.payload as string,
+      leaseId: r.leaseId,
+    }));
+  }
+
+  async endpoints(ids: string[]): Promise<Map<string, TargetEndpoint>> {
+    if (ids.length === 0) return new Map();
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT id, url, status, secret, previous_secret, previous_secret_expires_at, rate_limit_per_second
+         FROM webhooks.endpoints WHERE id = ANY($1)`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        {
+          id: r.id as string,
+          url: r.url as string,
+          status: r.status as string,
+          secret: r.secret as string,
+          previousSecret: (r.previous_secret as string) ?? null,
+          previousSecretExpiresAt: (r.previous_secret_expires_at as Date) ?? null,
+          rateLimitPerSecond: (r.rate_limit_per_second as number) ?? null,
+        },
+      ]),
+    );
+  }
+
+  /** Writes attempt results; only rows still leased by the writer change. Returns the ids written. */
+  async complete(m: EntityManager, updates: DeliveryUpdate[], attempts: Map<string, AttemptRow>): Promise<string[]> {
+    if (updates.length === 0) return [];
+    const col = <K extends keyof DeliveryUpdate>(k: K) => updates.map((u) => u[k]);
+    const written: { id: string; attempt_count: number }[] = await m.query(
+      `UPDATE webhooks.deliveries d SET
+              status = CASE WHEN v.status = 'pending' AND e.status = 'disabled' THEN 'failed' ELSE v.status END,
+              next_attempt_at = CASE WHEN v.status = 'pending' AND e.status = 'disabled' THEN NULL ELSE v.next_at END,
+              schedule_step = v.step,
+              attempt_count = d.attempt_count + v.counted,
+              last_attempt_at = COALESCE(v.attempted_at, d.last_attempt_at),
+              last_status_code = CASE WHEN v.counted = 1 THEN v.code ELSE d.last_status_code END,
+              last_error = CASE WHEN v.status = 'pending' AND e.status = 'disabled' THEN 'Endpoint disabled: ' || e.disabled_reason
+                                WHEN v.counted = 1 OR v.status = 'failed' THEN v.err ELSE d.last_error END,
+              lease_id = NULL,
+              updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::int[], $6::int[], $7::timestamptz[], $8::int[], $9::text[])
+              AS v(id, lease, status, next_at, step, counted, attempted_at, code, err)
+         LEFT JOIN webhooks.deliveries dd ON dd.id = v.id
+         LEFT JOIN webhooks.endpoints e ON e.id = dd.endpoint_id
+        WHERE d.id = v.id AND d.lease_id = v.lease
+       RETURNING d.id, d.attempt_count`,
+      [
+        col('id'),
+        col('leaseId'),
+        col('status'),
+        col('nextAttemptAt'),
+        col('scheduleStep'),
+        col('counted'),
+        col('attemptedAt'),
+        col('statusCode'),
+        col('error'),
+      ],
+    ).then((res: unknown) => (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as { id: string; attempt_count: number }[]);
+    const rows = written.filter((w) => attempts.has(w.id));
+    if (rows.length > 0) {
+      const a = rows.map((w) => ({ ...attempts.get(w.id)!, attempt: w.attempt_count }));
+      await m.query(
+        `INSERT INTO webhooks.delivery_attempts (delivery_id, attempt, started_at, url, status_code, latency_ms, response_excerpt, error, outcome)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[])
+         ON CONFLICT DO NOTHING`,
+        [
+          a.map((x) => x.deliveryId),
+          a.map((x) => x.attempt),
+          a.map((x) => x.startedAt),
+          a.map((x) => x.url),
+          a.map((x) => x.statusCode),
+          a.map((x) => x.latencyMs),
+          a.map((x) => x.excerpt),
+          a.map((x) => x.error),
+          a.map((x) => x.outcome),
+        ],
+      );
+    }
+    return written.map((w) => w.id);
+  }
+
+  /** Success clears an endpoint's failure streak; a failure starts one. */
+  async markEndpoints(m: EntityManager, succeeded: string[], failed: string[]): Promise<void> {
+    if (succeeded.length) {
+      await m.query(`UPDATE webhooks.endpoints SET failing_since = NULL WHERE id = ANY($1) AND failing_since IS NOT NULL`, [succeeded]);
+    }
+    if (failed.length) {
+      await m.query(`UPDATE webhooks.endpoints SET failing_since = now() WHERE id = ANY($1) AND failing_since IS NULL`, [failed]);
+    }
+  }
+
+  /** Deletes messages past retention with their deliveries and attempts, a batch at a time. */
+  async purge(retentionDays: number, batch = 1000): Promise<number> {
+    const res: unknown = await this.ds.query(
+      `DELETE FROM webhooks.messages WHERE id IN (
+         SELECT id FROM webhooks.messages WHERE created_at < now() - make_interval(days => $1) ORDER BY created_at LIMIT $2
+       ) AND NOT EXISTS (SELECT 1 FROM webhooks.deliveries d WHERE d.message_id = messages.id AND d.status = 'pending')`,
+      [retentionDays, batch],
+    );
+    return Array.isArray(res) && typeof res[1] === 'number' ? res[1] : 0;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './webhooks.dto';
+export * from './webhooks.subjects';
