@@ -91,7 +91,7 @@ describe('connections through the gateway', () => {
     });
     expect(slack.config_schema.properties.bot_token).toMatchObject({ 'x-secret': true, writeOnly: true });
     expect(slack.config_schema.properties.base_url.default).toBe('https://slack.com/api');
-    expect(slack.tools).toContainEqual({ name: 'slack_send_message', description: expect.any(String) });
+    expect(slack.tools).toContainEqual({ name: 'slack.post_message', description: expect.any(String) });
     expect((await session.get('/v1/platforms/github')).body).toMatchObject({ id: 'github', secret_fields: ['token'] });
     expect((await session.get('/v1/platforms/salesforce')).status).toBe(404);
   });

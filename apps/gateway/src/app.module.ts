@@ -3,7 +3,9 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsController } from './agents/agents.controller';
+import { SchedulesController } from './schedules/schedules.controller';
 import { CONNECTIONS_CONTROLLERS } from './connections';
+import { WEBHOOKS_CONTROLLERS } from './webhooks';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
@@ -24,13 +26,14 @@ import { CreateWorkspaceUseCase } from './workspaces/create-workspace.use-case';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 import { EXECUTIONS_CONTROLLERS } from './executions';
+import { TOOLS_CONTROLLERS } from './tools';
 
 @Module({
   imports: [
     CoreModule.forRoot({ name: 'gateway', config: GatewayConfig, entities: [WorkspaceEntity, ApiKeyEntity], migrations }),
     TypeOrmModule.forFeature([WorkspaceEntity, ApiKeyEntity]),
   ],
-  controllers: [WorkspacesController, ApiKeysController, AgentsController, ...CONNECTIONS_CONTROLLERS, ...EXECUTIONS_CONTROLLERS],
+  controllers: [WorkspacesController, ApiKeysController, AgentsController, ...CONNECTIONS_CONTROLLERS, ...EXECUTIONS_CONTROLLERS, ...WEBHOOKS_CONTROLLERS, SchedulesController, ...TOOLS_CONTROLLERS],
   providers: [
     RpcClient,
     Authenticator,

@@ -22,6 +22,8 @@ export const ID_PREFIXES = [
   'run',
   /** a schedule's fire (one due time) */
   'sfr',
+  /** an audited tool call */
+  'tcl',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

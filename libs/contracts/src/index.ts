@@ -10,4 +10,5 @@ export * from './hooks';
 export * from './connections';
 export * from './webhooks';
 export * from './schedules';
+export * from './tools';
 export * from './event-catalog';

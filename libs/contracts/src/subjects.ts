@@ -4,9 +4,10 @@ import type { HooksRpcMap } from './hooks/hooks.subjects';
 import type { ConnectionsEventMap, ConnectionsRpcMap } from './connections/connections.subjects';
 import type { WebhooksEventMap, WebhooksRpcMap } from './webhooks/webhooks.subjects';
 import type { SchedulesEventMap, SchedulesRpcMap } from './schedules/schedules.subjects';
+import type { ToolsRpcMap } from './tools/tools.subjects';
 
 /** Every request/reply subject with its request and response types. Add a service's map here. */
-export interface RpcMap extends AgentsRpcMap, ExecutionsRpcMap, HooksRpcMap, ConnectionsRpcMap, WebhooksRpcMap, SchedulesRpcMap {}
+export interface RpcMap extends AgentsRpcMap, ExecutionsRpcMap, HooksRpcMap, ConnectionsRpcMap, WebhooksRpcMap, SchedulesRpcMap, ToolsRpcMap {}
 export type RpcSubject = keyof RpcMap;
 export type RpcReq<S extends RpcSubject> = RpcMap[S]['req'];
 export type RpcRes<S extends RpcSubject> = RpcMap[S]['res'];

@@ -1,5 +1,5 @@
 import { AgentEventData, AgentVersionView, AgentView } from '@agentry/contracts';
-import { decodeCursor, isId } from '@agentry/common';
+import { AppError, decodeCursor, isId } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
@@ -102,13 +102,23 @@ export class AgentsRepository {
   /** Newest first; keyset on version. */
   async listVersions(agentId: string, page: VersionPage): Promise<AgentVersionEntity[]> {
     const qb = this.versions.createQueryBuilder('v').where('v.agent_id = :agentId', { agentId });
-    const after = decodeCursor<{ version: number }>(page.cursor, ['version']);
-    if (after) qb.andWhere('v.version < :version', { version: Number(after.version) });
+    const after = versionCursor(page.cursor);
+    if (after !== null) qb.andWhere('v.version < :version', { version: after });
     return qb
       .orderBy('v.version', 'DESC')
       .limit(page.limit + 1)
       .getMany();
   }
+}
+
+/** The version a versions cursor points after; a forged one (not a Postgres int) is a 400, not a failed query. */
+export function versionCursor(cursor: string | undefined): number | null {
+  const after = decodeCursor<{ version: number }>(cursor, ['version']);
+  if (!after) return null;
+  if (!Number.isInteger(after.version) || after.version < 0 || after.version > 2_147_483_647) {
+    throw AppError.invalid('Invalid cursor', [{ field: 'cursor', reason: 'is not a cursor returned by this list' }]);
+  }
+  return after.version;
 }
 
 export function toAgentView(a: AgentEntity): AgentView {

@@ -38,4 +38,26 @@ export class ConnectionsConfig extends ServiceConfig {
   @Min(100)
   @Max(60_000)
   CONNECTION_TEST_TIMEOUT_MS: number = 5_000;
+
+  /** Default budget of one tool call (`timeout_ms` in the request may ask for another, up to 120 s). */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  TOOL_CALL_TIMEOUT_MS: number = 30_000;
+
+  /** Budget of connecting to an MCP server and listing its tools. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  MCP_LIST_TIMEOUT_MS: number = 10_000;
+
+  /** Cached MCP tool lists are asked for again after this long, even without a list_changed notification. */
+  @IsInt()
+  @Min(1_000)
+  MCP_TOOLS_TTL_MS: number = 300_000;
+
+  /** An MCP session unused this long is closed. */
+  @IsInt()
+  @Min(1_000)
+  MCP_SESSION_IDLE_MS: number = 600_000;
 }

@@ -51,6 +51,21 @@ describe(ConnectionTester.name, () => {
     expect(JSON.stringify(lines)).not.toContain(key);
   });
 
+  it('scrubs HTTP Basic credentials echoed back base64-encoded, not only the password itself', async () => {
+    const password = 'not-the-right-password';
+    const encoded = Buffer.from(`${fake.credentials.basicUser}:${password}`).toString('base64');
+
+    const run = await sut().run(
+      registry.require('http_basic'),
+      { base_url: `${fake.url}/basic`, username: fake.credentials.basicUser, password },
+      [password],
+    );
+
+    expect(run.failure).toBe('auth');
+    expect(run.view.error_message).toBe('The API refused the credentials (HTTP 401): unauthorized: got Basic [redacted]');
+    expect(JSON.stringify([run, lines])).not.toContain(encoded);
+  });
+
   it('makes an expired token expired', async () => {
     const run = await sut().run(
       registry.require('slack'),

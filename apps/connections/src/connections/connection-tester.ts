@@ -43,16 +43,18 @@ export class ConnectionTester {
     const deadline = started + budget;
     const policy = { allowPrivateNetworks: this.config.AGENTRY_ALLOW_PRIVATE_NETWORKS };
     const http: PlatformHttp = (url, init = {}) => outboundRequest(url, { ...init, timeoutMs: Math.max(1, deadline - Date.now()) }, policy);
-    const outcome = await this.outcome(platform, this.validator.withDefaults(platform, config), http, budget);
+    const filled = this.validator.withDefaults(platform, config);
+    const hidden = [...secrets, ...(platform.derivedSecrets?.(filled) ?? [])];
+    const outcome = await this.outcome(platform, filled, http, budget);
     const latency = Date.now() - started;
     const failure = outcome.ok ? null : outcome.reason;
     const view: ConnectionTestView = {
       ok: outcome.ok,
       status: failure ? STATUS[failure] : 'active',
-      error_message: outcome.ok ? null : scrub(outcome.message, secrets).slice(0, MAX_MESSAGE),
+      error_message: outcome.ok ? null : scrub(outcome.message, hidden).slice(0, MAX_MESSAGE),
       latency_ms: latency,
       tested_at: new Date().toISOString(),
-      identity: outcome.ok ? (scrubDeep(outcome.identity, secrets) as Record<string, unknown>) : null,
+      identity: outcome.ok ? (scrubDeep(outcome.identity, hidden) as Record<string, unknown>) : null,
     };
     this.logger.info(
       { connection_id: connectionId, platform: platform.id, ok: view.ok, status: view.status, failure, latency_ms: latency },

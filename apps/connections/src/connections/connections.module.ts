@@ -49,5 +49,6 @@ function envelopeCipher(config: ConnectionsConfig, logger: Logger): EnvelopeCiph
     TestConnectionConfigUseCase,
     ResolveConnectionUseCase,
   ],
+  exports: [ConnectionsRepository, ConnectionVault],
 })
 export class ConnectionsModule {}

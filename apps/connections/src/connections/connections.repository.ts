@@ -34,6 +34,16 @@ export class ConnectionsRepository {
       .getMany();
   }
 
+  /** Every active connection of a workspace (of these platforms), for the tool catalog. */
+  listActive(workspaceId: string, platforms?: string[]): Promise<ConnectionEntity[]> {
+    const qb = this.connections
+      .createQueryBuilder('c')
+      .where('c.workspace_id = :workspaceId', { workspaceId })
+      .andWhere("c.status = 'active'");
+    if (platforms) qb.andWhere('c.platform IN (:...platforms)', { platforms });
+    return qb.orderBy('c.id', 'ASC').limit(200).getMany();
+  }
+
   async insert(manager: EntityManager, connection: ConnectionEntity): Promise<void> {
     await manager.insert(ConnectionEntity, connection as never);
   }

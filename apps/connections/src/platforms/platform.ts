@@ -36,6 +36,8 @@ export interface Platform {
   tools: PlatformTool[];
   /** The tools come from the server at run time (MCP). */
   dynamicTools?: boolean;
+  /** Secrets the platform builds from the config (HTTP Basic's base64 `user:password`), scrubbed like the fields themselves. */
+  derivedSecrets?(config: Record<string, unknown>): string[];
   /** Calls the platform's identity endpoint; `config` has the schema's defaults applied. */
   test(config: Record<string, unknown>, http: PlatformHttp): Promise<TestOutcome>;
 }

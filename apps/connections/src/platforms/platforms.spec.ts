@@ -1,3 +1,4 @@
+import { TOOL_NAME_PATTERN } from '@agentry/contracts';
 import { AppError } from '@agentry/common';
 import { createSchemaValidator, ConfigValidator } from './config-validator';
 import { JsonSchema } from './platform';
@@ -135,7 +136,7 @@ describe('platform registry', () => {
       if (view.dynamic_tools) expect(view.tools).toEqual([]);
       else expect(view.tools.length).toBeGreaterThan(0);
       for (const tool of view.tools) {
-        expect(tool.name).toMatch(/^[a-z][a-z0-9_]+$/);
+        expect(tool.name).toMatch(TOOL_NAME_PATTERN);
         expect(tool.description.length).toBeGreaterThan(10);
       }
     });

@@ -113,7 +113,9 @@ export async function startFakePlatforms(credentials: FakeCredentials = fakeCred
     }
     if (path.startsWith('/basic/')) {
       const expected = `Basic ${Buffer.from(`${c.basicUser}:${c.basicPassword}`).toString('base64')}`;
-      return req.headers.authorization === expected ? json(res, 200, { ok: true }) : json(res, 401, { message: 'unauthorized' });
+      // Like some real APIs, says what it got: the service must scrub it.
+      if (req.headers.authorization === expected) return json(res, 200, { ok: true });
+      return json(res, 401, { message: `unauthorized: got ${req.headers.authorization ?? 'no credentials'}` });
     }
     return json(res, 404, { message: 'not found' });
   };

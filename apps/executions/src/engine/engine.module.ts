@@ -17,12 +17,17 @@ import { StopStep } from './steps/stop.step';
 import { STEP_RUNNERS, StepRunner } from './steps/step-runner';
 import { TransformStep } from './steps/transform.step';
 import { Worker } from './worker';
+import { AiModule } from '../ai/ai.module';
+import { AgentStep } from './steps/agent.step';
+import { LlmStep } from './steps/llm.step';
+import { ToolStep } from './steps/tool.step';
 
 /** Every step type this engine runs. A new type (llm, agent, tool) is one class and one entry here. */
-const RUNNERS = [TransformStep, HttpStep, ApprovalStep, DelayStep, StopStep];
+const RUNNERS = [TransformStep, HttpStep, ApprovalStep, DelayStep, StopStep, LlmStep, AgentStep, ToolStep];
 
 /** The durable step engine and what it needs: the agents read model, step runners, claims and commits. */
 @Module({
+  imports: [AiModule],
   providers: [
     ...RUNNERS,
     { provide: STEP_RUNNERS, useFactory: (...runners: StepRunner[]) => runners, inject: RUNNERS },

@@ -2,6 +2,7 @@ import { ExecutionProgressMessage, ExecutionsEvents, ExecutionEventData, LogLeve
 import { LOGGER, Outbox, SERVICE_CONFIG } from '@agentry/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { ExecutionsConfig } from '../config/executions.config';
 import { backoffDelay, CompiledDefinition, CompiledStep } from './definition/compiled-definition';
 import { EvalScope, ExpressionError } from './definition/expression';
@@ -37,6 +38,10 @@ export interface ExecuteResult {
   /** Stopped without recording the step in flight: give the claim back so another worker resumes at once. */
   handBack: boolean;
 }
+
+const runsFinished = new Counter({ name: 'agentry_executions_runs_finished_total', help: 'Runs this process finished', labelNames: ['status'] });
+const runsStarted = new Counter({ name: 'agentry_executions_runs_started_total', help: 'Runs (or resumptions) this process started' });
+const stepsFinished = new Counter({ name: 'agentry_executions_steps_total', help: 'Step outcomes in this process', labelNames: ['type', 'status'] });
 
 const DONE: ExecuteResult = { wakeAt: null, handBack: false };
 
@@ -94,6 +99,7 @@ export class RunExecutor {
 
   private async drive(run: ActiveRun, p: Pending): Promise<ExecuteResult> {
     const { exe, def } = run;
+    runsStarted.inc();
     exe.status = 'running';
     p.statusChanged = true;
     this.event(run, p, ExecutionsEvents.started);
@@ -228,6 +234,7 @@ export class RunExecutor {
       this.closeStep(rec, now);
       p.steps.set(step.position, rec);
       recordInScope(scope, rec);
+      stepsFinished.inc({ type: step.type, status: 'succeeded' });
       this.event(run, p, ExecutionsEvents.stepCompleted, { step_id: step.id });
       this.log(p, 'info', step.id, `Step ${step.id} succeeded in ${attemptMs} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       if (o.type === 'stop') return this.finishSucceeded(run, p, output, scope);
@@ -264,6 +271,7 @@ export class RunExecutor {
     this.closeStep(rec, now);
     p.steps.set(step.position, rec);
     recordInScope(scope, rec);
+    stepsFinished.inc({ type: step.type, status: 'failed' });
     this.event(run, p, ExecutionsEvents.stepCompleted, { step_id: step.id });
     this.log(p, 'error', step.id, `Step ${step.id} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${err.message}`, { code: err.code });
     if (step.onError === 'continue') {
@@ -372,6 +380,7 @@ export class RunExecutor {
     exe.duration_ms = now.getTime() - Date.parse(exe.started_at ?? exe.created_at);
     exe.summary = summarize(exe, run.steps.values());
     p.statusChanged = true;
+    runsFinished.inc({ status: exe.status });
     this.event(run, p, subject);
     this.log(p, level, exe.error?.step_id ?? null, `Run ${exe.status.replace('_', ' ')}: ${exe.summary}`, exe.error ? { code: exe.error.code } : null);
     await this.commit(run, p, true, null);

@@ -50,6 +50,12 @@ export interface CommitInput {
   cancelApprovals: boolean;
 }
 
+export interface ClaimedRun {
+  id: string;
+  previous_status: string;
+  started_at: string;
+}
+
 export interface CommitResult {
   seq: number;
   /** Someone asked to cancel the run meanwhile: stop at this step boundary. */
@@ -120,8 +126,12 @@ export class RunStore {
   }
 
   /** Claims due runs (and `preferred` ones at once) under the concurrency limits: see the claim_runs function. */
-  async claim(preferred: string[], batch: number, worker: string, token: string, ttlMs: number): Promise<{ id: string; previous_status: string }[]> {
-    return this.ds.query(`SELECT id, previous_status FROM executions.claim_runs($1::text[], $2, $3, $4, $5)`, [preferred, batch, worker, token, ttlMs]);
+  async claim(preferred: string[], batch: number, worker: string, token: string, ttlMs: number): Promise<ClaimedRun[]> {
+    const rows: { id: string; previous_status: string; started_at: Date }[] = await this.ds.query(
+      `SELECT id, previous_status, started_at FROM executions.claim_runs($1::text[], $2, $3, $4, $5)`,
+      [preferred, batch, worker, token, ttlMs],
+    );
+    return rows.map((r) => ({ id: r.id, previous_status: r.previous_status, started_at: r.started_at.toISOString() }));
   }
 
   /** Runs with their steps, for a worker that resumes them. */
@@ -210,11 +220,15 @@ export class RunStore {
   /** Extends this worker's claims (a heartbeat); returns the runs still held. */
   async heartbeat(ids: string[], worker: string, ttlMs: number): Promise<string[]> {
     if (ids.length === 0) return [];
+    // A top-level SELECT: TypeORM returns [rows, count] for a bare UPDATE … RETURNING.
     const rows: { id: string }[] = await this.ds.query(
-      `UPDATE executions.executions
-          SET claim_expires_at = now() + make_interval(secs => $3::int / 1000.0), next_run_at = now() + make_interval(secs => $3::int / 1000.0)
-        WHERE id = ANY($1::text[]) AND claimed_by = $2
-        RETURNING id`,
+      `WITH held AS (
+         UPDATE executions.executions
+            SET claim_expires_at = now() + make_interval(secs => $3::int / 1000.0), next_run_at = now() + make_interval(secs => $3::int / 1000.0)
+          WHERE id = ANY($1::text[]) AND claimed_by = $2
+         RETURNING id
+       )
+       SELECT id FROM held`,
       [ids, worker, ttlMs],
     );
     return rows.map((r) => r.id);

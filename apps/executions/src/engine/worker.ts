@@ -12,7 +12,7 @@ import { CompiledDefinition } from './definition/compiled-definition';
 import { DefinitionCache } from './definition/definition-cache';
 import { ActiveRun, ExecuteResult, RunExecutor } from './run-executor';
 import { ExecutionRecord, StepRecord } from './run-record';
-import { RunStore } from './run-store';
+import { ClaimedRun, RunStore } from './run-store';
 
 const inflightGauge = new Gauge({ name: 'agentry_executions_inflight_runs', help: 'Runs this process executes now' });
 
@@ -144,14 +144,13 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     for (const [id, f] of this.fresh) if (f.reservedUntil < now) this.fresh.delete(id);
   }
 
-  private async startRuns(claimed: { id: string; previous_status: string }[], token: string): Promise<void> {
+  private async startRuns(claimed: ClaimedRun[], token: string): Promise<void> {
     const toLoad: string[] = [];
     for (const c of claimed) {
       const f = this.fresh.get(c.id);
       this.fresh.delete(c.id);
       if (f && c.previous_status === 'queued') {
-        const startedAt = new Date().toISOString();
-        this.launch({ ...this.newActive(f.exe, [], f.def, token, false), exe: { ...f.exe, started_at: startedAt, status: 'running' } });
+        this.launch(this.newActive({ ...f.exe, started_at: c.started_at, status: 'running' }, [], f.def, token, false));
       } else toLoad.push(c.id);
     }
     if (toLoad.length === 0) return;

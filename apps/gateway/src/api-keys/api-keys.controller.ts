@@ -5,6 +5,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { DataSource } from 'typeorm';
 import { Auth, type AuthInfo, RequireScopes } from '../auth/auth.decorators';
 import { Authenticator } from '../auth/authenticator';
+import { Ref } from '../http/resource-ref.pipe';
+import { ShownOnce } from '../idempotency/idempotency.interceptor';
 import { ApiErrors, ApiPage } from '../openapi/error-envelope.schema';
 import { ApiKeyView, CreateApiKeyRequest, CreatedApiKeyView } from '../workspaces/workspaces.dto';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -23,6 +25,7 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
+  @ShownOnce('key')
   @ApiOperation({ summary: 'Create an API key in this workspace; the key is shown only in this response' })
   @ApiCreatedResponse({ type: CreatedApiKeyView })
   @ApiErrors(400, 403, 409)
@@ -54,7 +57,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key' })
   @ApiOkResponse({ schema: { example: { id: 'key_01JD5Z4Q9X7N3B2V1C0M8K6H4G', revoked: true } } })
   @ApiErrors(403, 404)
-  async revoke(@Auth() auth: AuthInfo, @Param('id') id: string): Promise<{ id: string; revoked: true }> {
+  async revoke(@Auth() auth: AuthInfo, @Param('id', Ref('API key')) id: string): Promise<{ id: string; revoked: true }> {
     const hash = await this.keys.revoke(auth.workspaceId, id);
     if (!hash) throw AppError.notFound('API key', id);
     this.authenticator.forget(hash);

@@ -60,6 +60,8 @@ export function resolveError(exception: unknown): Resolved {
       return { status: 404, code, message: 'No such route' };
     }
     if (status === 405) return { status: 404, code, message: 'No such route' };
+    // A framework 5xx says something about our insides, not about the request.
+    if (status >= 500 && code !== ErrorCode.SERVICE_UNAVAILABLE) return { status, code, message: 'Internal error' };
     return { status, code, message, details };
   }
   return { status: 500, code: ErrorCode.INTERNAL, message: 'Internal error' };

@@ -1,14 +1,37 @@
 import { ErrorCode } from '@agentry/contracts';
 import { AppError } from '@agentry/common';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, OnModuleDestroy, OnModuleInit, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, from, map, Observable, of, switchMap, throwError } from 'rxjs';
+import { assertStorableJson } from '../http/body-validation.pipe';
 import { overrideStatus } from '../http/status-override';
 import { IdempotencyRepository } from './idempotency.repository';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const RETENTION_HOURS = 24;
+const SHOWN_ONCE_KEY = 'agentry:idempotency-shown-once';
+
+/**
+ * Response fields (dotted paths) shown only in the first response, such as a new API key: they are not
+ * stored with the idempotency record, so a replay answers without them and no plaintext secret is kept.
+ */
+export const ShownOnce = (...paths: string[]) => SetMetadata(SHOWN_ONCE_KEY, paths);
+
+/** `body` without the fields at `paths` (a copy; the response itself keeps them). */
+export function withoutFields(body: unknown, paths: string[]): unknown {
+  if (!paths.length || typeof body !== 'object' || body === null) return body;
+  const copy = structuredClone(body) as Record<string, unknown>;
+  for (const path of paths) {
+    const parts = path.split('.');
+    let node: unknown = copy;
+    for (const part of parts.slice(0, -1))
+      node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+    if (typeof node === 'object' && node !== null) delete (node as Record<string, unknown>)[parts[parts.length - 1]];
+  }
+  return copy;
+}
 
 /** Stable JSON: key order must not change the hash of the same body. */
 function canonical(value: unknown): string {
@@ -26,12 +49,16 @@ function canonical(value: unknown): string {
  * `Idempotency-Key` on POSTs: the first request's successful response is stored for 24 h and replayed
  * for the same key and body (`Idempotent-Replayed: true`); the same key with another body, or while the
  * first is still running, is a 409. A failed first attempt releases the key so the client can retry.
+ * Fields marked @ShownOnce are left out of the stored response (and so out of replays).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, OnModuleDestroy {
   private purgeTimer?: NodeJS.Timeout;
 
-  constructor(private readonly repo: IdempotencyRepository) {}
+  constructor(
+    private readonly repo: IdempotencyRepository,
+    private readonly reflector: Reflector,
+  ) {}
 
   onModuleInit(): void {
     this.purgeTimer = setInterval(() => void this.repo.purgeOlderThan(RETENTION_HOURS).catch(() => undefined), 3600_000);
@@ -50,6 +77,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
       throw AppError.invalid('Idempotency-Key must be 1–255 characters', [{ field: 'Idempotency-Key', reason: 'length 1–255' }]);
     }
+    // canonical() recurses: a pathologically deep body is a 400 here, not a stack overflow (and NUL cannot be stored)
+    assertStorableJson(req.body);
     const reply = http.getResponse<FastifyReply>();
     const workspaceId = req.auth.workspaceId;
     const hash = createHash('sha256')
@@ -70,9 +99,10 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
         }
         return next.handle().pipe(
           // stored before the response leaves, so a retry right after it sees 'done'
-          switchMap((body) =>
-            from(this.repo.complete(workspaceId, key, req.statusOverride ?? reply.statusCode, body)).pipe(map(() => body)),
-          ),
+          switchMap((body) => {
+            const stored = withoutFields(body, this.reflector.get<string[]>(SHOWN_ONCE_KEY, context.getHandler()) ?? []);
+            return from(this.repo.complete(workspaceId, key, req.statusOverride ?? reply.statusCode, stored)).pipe(map(() => body));
+          }),
           catchError((err) => from(this.repo.release(workspaceId, key)).pipe(switchMap(() => throwError(() => err)))),
         );
       }),

@@ -4,7 +4,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiter } from './rate-limiter';
 
-/** Runs after AuthGuard: every authenticated response carries X-RateLimit-*; a 429 adds Retry-After. */
+/** Runs after AuthGuard: counts per workspace; every authenticated response carries X-RateLimit-*; a 429 adds Retry-After. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(private readonly limiter: RateLimiter) {}
@@ -14,7 +14,8 @@ export class RateLimitGuard implements CanActivate {
     const req = http.getRequest<FastifyRequest>();
     if (!req.auth) return true;
     const reply = http.getResponse<FastifyReply>();
-    const d = await this.limiter.take(req.auth.keyId, req.auth.requestsPerMinute);
+    // The plan's budget is the workspace's (SPEC §2): more keys must not mean more requests.
+    const d = await this.limiter.take(req.auth.workspaceId, req.auth.requestsPerMinute);
     reply.header('X-RateLimit-Limit', String(d.limit));
     reply.header('X-RateLimit-Remaining', String(d.remaining));
     reply.header('X-RateLimit-Reset', String(d.reset));

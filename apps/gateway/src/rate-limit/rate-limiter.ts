@@ -25,7 +25,7 @@ const WINDOW_MS = 60_000;
 const BUCKET = 'agentry_rate_limits';
 
 /**
- * Fixed one-minute windows per API key, shared by every gateway replica through a NATS JetStream KV
+ * Fixed one-minute windows per subject (the guard counts per workspace), shared by every gateway replica through a NATS JetStream KV
  * bucket. A replica leases a share of the budget (a few percent of the limit) with compare-and-set and
  * spends it locally, so the hot path costs no network round trip until the share runs out.
  * If KV is unreachable the gateway fails open, counting locally, rather than refusing all traffic.

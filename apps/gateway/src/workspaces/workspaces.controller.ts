@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InstanceAdmin } from '../auth/auth.decorators';
+import { ShownOnce } from '../idempotency/idempotency.interceptor';
 import { ApiErrors } from '../openapi/error-envelope.schema';
 import { CreateWorkspaceUseCase } from './create-workspace.use-case';
 import { CreatedWorkspaceView, CreateWorkspaceRequest } from './workspaces.dto';
@@ -14,6 +15,7 @@ export class WorkspacesController {
   @Post()
   @HttpCode(201)
   @InstanceAdmin()
+  @ShownOnce('api_key.key')
   @ApiOperation({ summary: 'Create a workspace (instance admin only); returns its first admin key, shown once' })
   @ApiCreatedResponse({ type: CreatedWorkspaceView })
   @ApiErrors(400, 403, 409)

@@ -13,7 +13,11 @@ export class CreateWorkspaceRequest {
   @IsIn(PLANS)
   plan: Plan;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000, description: 'Overrides the plan request rate (requests per minute per key).' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1_000_000,
+    description: 'Overrides the plan request rate (requests per minute for the whole workspace, every key together).',
+  })
   @IsInt()
   @Min(1)
   @Max(1_000_000)

@@ -17,11 +17,11 @@ export class ServiceRpcClient {
   async call<S extends RpcSubject>(
     subject: S,
     data: RpcReq<S>,
-    ctx: { workspace_id: string; request_id?: string },
+    ctx: { workspace_id: string; request_id?: string; plan?: string },
     timeoutMs = 10_000,
   ): Promise<RpcRes<S>> {
     const requestId = ctx.request_id ?? RequestContext.requestId() ?? 'req_schedules';
-    const full: RpcContext = { workspace_id: ctx.workspace_id, request_id: requestId, actor: 'system:schedules' };
+    const full: RpcContext = { workspace_id: ctx.workspace_id, request_id: requestId, actor: 'system:schedules', ...(ctx.plan ? { plan: ctx.plan } : {}) };
     const h = natsHeaders();
     h.set(REQUEST_ID_HEADER, requestId);
     let reply: { response?: unknown; err?: unknown };

@@ -12,6 +12,10 @@ export class ScheduleEntity {
   @Column({ type: 'text' })
   agentId: string;
 
+  /** The workspace's plan as of the last API call on the schedule; runs it starts count against that plan. */
+  @Column({ type: 'text', nullable: true })
+  plan: string | null;
+
   @Column({ type: 'text', nullable: true })
   cron: string | null;
 

@@ -136,6 +136,15 @@ export class SchedulesRepository {
     return res.affected ?? 0;
   }
 
+  async setAgentState(m: EntityManager, id: string, paused: boolean, at: Date, nextRunAt: Date | null): Promise<void> {
+    await m.query(`UPDATE schedules.schedules SET agent_paused = $2, agent_status_at = $3, next_run_at = $4 WHERE id = $1`, [
+      id,
+      paused,
+      at,
+      nextRunAt,
+    ]);
+  }
+
   async setLastStatus(m: EntityManager, scheduleId: string, executionId: string, status: string): Promise<void> {
     await m.query(`UPDATE schedules.schedules SET last_status = $3 WHERE id = $1 AND last_execution_id = $2`, [
       scheduleId,

@@ -51,11 +51,14 @@ export class CronRule implements ScheduleRule {
   }
 
   previousBefore(t: Date): Date | null {
-    const [prev] = this.cron.previousRuns(1, t);
-    if (!prev || prev.getTime() >= t.getTime()) return null;
-    // Only a time the forward walk would produce is a due time (croner's backward walk is separate code).
-    const check = this.nextAfter(new Date(prev.getTime() - SECOND));
-    return check && check.getTime() === prev.getTime() ? prev : null;
+    // croner walks backwards with separate code; only what the forward walk produces is a due time
+    // (around DST they differ), so step forward from the due time before the previous one.
+    const [prev, before] = this.cron.previousRuns(2, t);
+    if (!prev) return null;
+    if (!before) return prev.getTime() < t.getTime() ? prev : null;
+    let last: Date | null = null;
+    for (let d = this.nextAfter(before), i = 0; d && d.getTime() < t.getTime() && i < 1_000; d = this.nextAfter(d), i++) last = d;
+    return last ?? (before.getTime() < t.getTime() ? before : null);
   }
 }
 

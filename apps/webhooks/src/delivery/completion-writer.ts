@@ -44,22 +44,31 @@ export class CompletionWriter {
   }
 
   private async loop(): Promise<void> {
-    let failures = 0;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        await this.write(batch);
-        failures = 0;
-      } catch (err) {
-        failures++;
-        // The leases still stand: if this keeps failing, the deliveries come due again when they expire.
-        this.logger.error({ err: (err as Error).message, batch: batch.length, failures }, 'webhooks: writing attempt results failed');
-        if (failures < 5) this.queue.unshift(...batch);
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** failures)));
-      }
+      await this.writeWithRetry(batch);
     }
     this.flushing = undefined;
     for (const w of this.waiters.splice(0)) w();
+  }
+
+  /**
+   * A failed batch is retried a few times, then written one result at a time so one bad row cannot
+   * take the others with it. A result that still cannot be written is dropped: its lease expires and
+   * the delivery is attempted again (at least once).
+   */
+  private async writeWithRetry(batch: Completion[]): Promise<void> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await this.write(batch);
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message, batch: batch.length, failures: failures + 1 }, 'webhooks: writing attempt results failed');
+        if (failures >= 2) break;
+        await new Promise((r) => setTimeout(r, 100 * 4 ** failures));
+      }
+    }
+    if (batch.length === 1) return;
+    for (const c of batch) await this.write([c]).catch(() => undefined);
   }
 
   private async write(batch: Completion[]): Promise<void> {

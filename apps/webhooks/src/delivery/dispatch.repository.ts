@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { affected, returned } from '../database/returning';
+import { SigningSecrets } from '../signing/webhook-secret';
 
 /** A delivery claimed for one attempt, with the message body it sends. */
 export interface ClaimedDelivery {
@@ -70,36 +72,42 @@ export class DispatchRepository {
 
   /**
    * Claims due deliveries with SKIP LOCKED (replicas share the work), at most `capacities[key]` (or
-   * `perTarget`) per target and `limit` in all, skipping blocked targets. A claim is a lease: the row's
-   * next_attempt_at moves past the attempt's timeout, so a crashed replica's deliveries come due again.
+   * `perTarget`) per target and `limit` in all, skipping blocked targets, round-robin across targets. Targets with pending work are
+   * found with a loose index scan over (target_key, next_attempt_at), one probe per target, so a dead
+   * endpoint's backlog is never scanned row by row. A claim is a lease: next_attempt_at moves past the
+   * attempt's timeout, so the deliveries of a replica that crashed come due again.
    */
   async claim(r: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const rows: Record<string, unknown>[] = await this.ds.query(
-      `WITH candidates AS (
-         SELECT id, target_key, next_attempt_at FROM webhooks.deliveries
-          WHERE status = 'pending' AND next_attempt_at <= now() AND NOT (target_key = ANY($1::text[]))
-          ORDER BY next_attempt_at
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED
-       ), ranked AS (
-         SELECT id, target_key, next_attempt_at,
-                row_number() OVER (PARTITION BY target_key ORDER BY next_attempt_at) AS rn
-           FROM candidates
+    const rows: unknown = await this.ds.query(
+      `WITH RECURSIVE heads AS (
+         (SELECT target_key, next_attempt_at FROM webhooks.deliveries
+           WHERE status = 'pending' ORDER BY target_key, next_attempt_at LIMIT 1)
+         UNION ALL
+         SELECT n.target_key, n.next_attempt_at FROM heads h CROSS JOIN LATERAL (
+           SELECT target_key, next_attempt_at FROM webhooks.deliveries
+            WHERE status = 'pending' AND target_key > h.target_key ORDER BY target_key, next_attempt_at LIMIT 1) n
+       ), due AS (
+         SELECT target_key FROM heads WHERE next_attempt_at <= now() AND NOT (target_key = ANY($1::text[]))
        ), chosen AS (
-         SELECT id FROM ranked
-          WHERE rn <= COALESCE(($3::jsonb ->> target_key)::int, $4)
-          ORDER BY next_attempt_at
-          LIMIT $5
+         SELECT c.id FROM due CROSS JOIN LATERAL (
+           SELECT id, next_attempt_at, row_number() OVER (ORDER BY next_attempt_at) AS rn FROM (
+             SELECT id, next_attempt_at FROM webhooks.deliveries d
+              WHERE d.status = 'pending' AND d.target_key = due.target_key AND d.next_attempt_at <= now()
+              ORDER BY d.next_attempt_at
+              LIMIT COALESCE(($2::jsonb ->> due.target_key)::int, $3)
+              FOR UPDATE SKIP LOCKED) locked) c
+          ORDER BY c.rn, c.next_attempt_at
+          LIMIT $4
        )
        UPDATE webhooks.deliveries d
-          SET next_attempt_at = now() + make_interval(secs => $6::double precision / 1000), lease_id = $7, updated_at = now()
+          SET next_attempt_at = now() + make_interval(secs => $5::double precision / 1000), lease_id = $6, updated_at = now()
          FROM chosen, webhooks.messages m
         WHERE d.id = chosen.id AND m.id = d.message_id
        RETURNING d.id, d.workspace_id, d.message_id, d.endpoint_id, d.callback_url, d.target_key, d.event_type,
                  d.attempt_count, d.schedule_step, m.payload`,
-      [r.blocked, Math.min(1000, Math.max(r.limit * 4, 50)), JSON.stringify(r.capacities), r.perTarget, r.limit, r.leaseMs, r.leaseId],
+      [r.blocked, JSON.stringify(r.capacities), r.perTarget, r.limit, r.leaseMs, r.leaseId],
     );
-    const claimed = rows[0] !== undefined && Array.isArray(rows[0]) ? (rows[0] as Record<string, unknown>[]) : rows;
+    const claimed = returned(rows);
     return claimed.map((row) => ({
       id: row.id as string,
       workspaceId: row.workspace_id as string,
@@ -138,6 +146,21 @@ export class DispatchRepository {
     );
   }
 
+  /** The callback signing secrets of these workspaces. */
+  async callbackSigners(workspaceIds: string[]): Promise<Map<string, SigningSecrets>> {
+    if (workspaceIds.length === 0) return new Map();
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT workspace_id, secret, previous_secret, previous_secret_expires_at FROM webhooks.callback_signers WHERE workspace_id = ANY($1)`,
+      [workspaceIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.workspace_id as string,
+        { current: r.secret as string, previous: (r.previous_secret as string) ?? null, previousExpiresAt: (r.previous_secret_expires_at as Date) ?? null },
+      ]),
+    );
+  }
+
   /** Writes attempt results; only rows still leased by the writer change. Returns the ids written. */
   async complete(m: EntityManager, updates: DeliveryUpdate[], attempts: Map<string, AttemptRow>): Promise<string[]> {
     if (updates.length === 0) return [];
@@ -171,7 +194,7 @@ export class DispatchRepository {
         col('statusCode'),
         col('error'),
       ],
-    ).then((res: unknown) => (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as { id: string; attempt_count: number }[]);
+    ).then((res: unknown) => returned(res) as unknown as { id: string; attempt_count: number }[]);
     const rows = written.filter((w) => attempts.has(w.id));
     if (rows.length > 0) {
       const a = rows.map((w) => ({ ...attempts.get(w.id)!, attempt: w.attempt_count }));
@@ -213,6 +236,7 @@ export class DispatchRepository {
        ) AND NOT EXISTS (SELECT 1 FROM webhooks.deliveries d WHERE d.message_id = messages.id AND d.status = 'pending')`,
       [retentionDays, batch],
     );
-    return Array.isArray(res) && typeof res[1] === 'number' ? res[1] : 0;
+    return affected(res);
   }
 }
+

@@ -113,3 +113,4 @@ async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): P
   // cut at a character boundary (a character split at 1 KiB decodes to U+FFFD); Postgres text holds no NUL
   return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(kept)).replace(/\uFFFD$/, '').replace(/\u0000/g, '');
 
+}

@@ -16,6 +16,9 @@ export function isBreakerRejection(err: unknown): boolean {
   return (err as { code?: string })?.code === 'EOPENBREAKER';
 }
 
+/** In-flight window of a target not yet seen answering: a dead endpoint holds this few slots until its first timeout. */
+export const INITIAL_WINDOW = 2;
+
 export interface TargetRegistryOptions {
   maxInFlightPerTarget: number;
   breakerThreshold: number;
@@ -32,8 +35,11 @@ const noRotation = new EventEmitter();
 export class TargetState {
   inflight = 0;
   consecutiveFailures = 0;
-  /** The last attempt timed out: one attempt at a time until it answers again. */
-  slow = false;
+  /**
+   * Attempts it may have in flight: starts small, doubles with each answer up to the maximum, drops to
+   * one after a timeout or network error (slow start, as TCP does), so a slow endpoint holds few slots.
+   */
+  window = INITIAL_WINDOW;
   lastUsed = Date.now();
   bucket?: TokenBucket;
   readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
@@ -53,7 +59,7 @@ export class TargetState {
     });
     this.breaker.on('success', () => {
       this.consecutiveFailures = 0;
-      this.slow = false;
+      this.window = Math.min(options.maxInFlightPerTarget, this.window * 2);
     });
     this.breaker.on('failure', () => {
       this.consecutiveFailures++;
@@ -73,11 +79,16 @@ export class TargetState {
     this.options.onStateChange?.(this.key, state);
   }
 
-  /** Attempts this target may start now. Open: none; half-open: one probe; slow: one at a time. */
+  /** It timed out or could not be reached: one attempt at a time until it answers again. */
+  slowedDown(): void {
+    this.window = 1;
+  }
+
+  /** Attempts this target may start now. Open: none; half-open: one probe; otherwise its window. */
   capacity(): number {
     if (this.breaker.opened) return 0;
     if (this.breaker.halfOpen) return this.breaker.pendingClose && this.inflight === 0 ? 1 : 0;
-    let cap = (this.slow ? 1 : this.options.maxInFlightPerTarget) - this.inflight;
+    let cap = Math.min(this.window, this.options.maxInFlightPerTarget) - this.inflight;
     if (this.bucket) cap = Math.min(cap, this.bucket.available());
     return Math.max(0, cap);
   }
@@ -91,7 +102,7 @@ export class TargetState {
   /** Back to a clean slate (an endpoint was enabled again by a user). */
   reset(): void {
     this.consecutiveFailures = 0;
-    this.slow = false;
+    this.window = INITIAL_WINDOW;
     this.breaker.close();
   }
 
@@ -126,8 +137,8 @@ export class TargetRegistry {
   }
 
   /**
-   * For the claim query: targets that may take nothing now, and those that may take fewer than the
-   * default (partly busy, half-open, slow, rate-limited).
+   * For the claim query: targets that may take nothing now, and the capacity of every other known
+   * target that differs from `INITIAL_WINDOW` (the claim's default for targets this replica has not seen).
    */
   limits(): { blocked: string[]; capacities: Record<string, number> } {
     const blocked: string[] = [];
@@ -135,7 +146,7 @@ export class TargetRegistry {
     for (const [key, t] of this.targets) {
       const cap = t.capacity();
       if (cap === 0) blocked.push(key);
-      else if (cap < this.options.maxInFlightPerTarget) capacities[key] = cap;
+      else if (cap !== INITIAL_WINDOW) capacities[key] = cap;
     }
     return { blocked, capacities };
   }

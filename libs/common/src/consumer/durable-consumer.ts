@@ -21,6 +21,11 @@ export interface DurableConsumerOptions {
   subjects: EventSubject[];
   maxDeliver?: number;
   ackWaitMs?: number;
+  /**
+   * Events of one subject handled at once, each in its own transaction (default 1: in stream order).
+   * More only for handlers that do not depend on the order of events (webhooks fan-out).
+   */
+  concurrency?: number;
 }
 
 /**
@@ -71,12 +76,18 @@ export class DurableConsumer {
   }
 
   private async pump(messages: ConsumerMessages): Promise<void> {
+    const mine = new Set<Promise<void>>();
+    const limit = Math.max(1, this.options.concurrency ?? 1);
     for await (const msg of messages) {
       if (this.stopped) break;
       const p = this.handle(msg);
       this.inflight.add(p);
-      void p.finally(() => this.inflight.delete(p));
-      await p;
+      mine.add(p);
+      void p.finally(() => {
+        this.inflight.delete(p);
+        mine.delete(p);
+      });
+      if (mine.size >= limit) await Promise.race(mine);
     }
   }
 

@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { checkOutboundUrl, guardedLookup, isPrivateAddress, OutboundError, outboundRequest } from './outbound-guard';
+import { fetch as undiciFetch, request } from 'undici';
+import { checkOutboundUrl, guardedLookup, isPrivateAddress, OutboundError, outboundDispatcher, outboundRequest } from './outbound-guard';
 
 const ALLOW = { allowPrivateNetworks: true };
 const DENY = { allowPrivateNetworks: false };
@@ -26,6 +27,10 @@ describe(isPrivateAddress.name, () => {
     '::ffff:127.0.0.1',
     '::ffff:10.0.0.1',
     '64:ff9b::a00:1',
+    '::ffff:0:7f00:1',
+    '::ffff:0:a9fe:a9fe',
+    '::ffff:a9fe:a9fe',
+    '0:0:0:0:0:ffff:7f00:0001',
     '[::1]',
     'localhost',
     'not-an-ip',
@@ -43,6 +48,12 @@ describe(checkOutboundUrl.name, () => {
     ['http://127.0.0.1:8080/x', 'blocked'],
     ['http://[::1]/x', 'blocked'],
     ['http://169.254.169.254/latest/meta-data', 'blocked'],
+    ['http://[::ffff:169.254.169.254]/latest/meta-data', 'blocked'],
+    ['http://[::ffff:0:127.0.0.1]/', 'blocked'],
+    ['http://0x7f.1/', 'blocked'],
+    ['http://2130706433/', 'blocked'],
+    ['http://0/', 'blocked'],
+    ['http://100.64.0.1/', 'blocked'],
     ['ftp://example.com/x', 'invalid_url'],
     ['file:///etc/passwd', 'invalid_url'],
     ['https://user:secret@example.com/', 'invalid_url'],
@@ -138,6 +149,17 @@ describe(outboundRequest.name, () => {
     const res = await outboundRequest(`${base}/redirect`, { timeoutMs: 1_000 }, ALLOW);
 
     expect(res.status).toBe(302);
+  });
+
+  it('refuses a private IP literal at connect time too, for callers that skip the URL check or follow redirects', async () => {
+    const before = seen.length;
+
+    await expect(request(`${base}/ok`, { dispatcher: outboundDispatcher(DENY) })).rejects.toMatchObject({ code: 'EOUTBOUNDBLOCKED' });
+    await expect(undiciFetch(`${base}/ok`, { dispatcher: outboundDispatcher(DENY) })).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: 'EOUTBOUNDBLOCKED' }),
+    });
+    expect(seen.length).toBe(before);
+    expect((await request(`${base}/ok`, { dispatcher: outboundDispatcher(ALLOW) })).statusCode).toBe(200);
   });
 
   it('reports a refused connection as a network failure naming only the host', async () => {

@@ -44,6 +44,7 @@ const V4 = [
 ] as const;
 const V6 = [
   ['::', 96], // unspecified, loopback and IPv4-compatible
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT) embeds an IPv4 address too
   ['64:ff9b::', 96], // NAT64 reaches IPv4 behind it
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -111,15 +112,35 @@ export function guardedLookup(policy: OutboundPolicy) {
 
 const agents = new Map<string, Agent>();
 
-/** One keep-alive agent per policy, with the guarded lookup. */
+/**
+ * One keep-alive agent per policy, with the guarded lookup and the check of the address actually
+ * connected to: an IP literal never goes through a lookup, so a redirect to one (fetch follows them)
+ * or a caller that skipped checkOutboundUrl is still refused here.
+ */
 export function outboundDispatcher(policy: OutboundPolicy): Dispatcher {
   const key = String(policy.allowPrivateNetworks);
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { lookup: guardedLookup(policy) as never, timeout: 10_000 }, keepAliveTimeout: 4_000 });
+    agent = new Agent({ connect: guardedConnector(policy, 10_000), keepAliveTimeout: 4_000 });
     agents.set(key, agent);
   }
   return agent;
+}
+
+/** A connector that resolves through the guarded lookup and checks the socket's remote address before the first byte. */
+function guardedConnector(policy: OutboundPolicy, timeout: number): buildConnector.connector {
+  const base = buildConnector({ lookup: guardedLookup(policy) as never, timeout });
+  return (opts, callback) =>
+    base(opts, (...args) => {
+      const [err, socket] = args;
+      if (err || !socket) return callback(...args);
+      const remote = socket.remoteAddress;
+      if (!policy.allowPrivateNetworks && (!remote || isPrivateAddress(remote))) {
+        socket.destroy();
+        return callback(Object.assign(blockedError(opts.hostname), { code: 'EOUTBOUNDBLOCKED' }), null);
+      }
+      return callback(null, socket);
+    });
 }
 
 export interface OutboundAgentOptions {
@@ -136,20 +157,8 @@ export interface OutboundAgentOptions {
  * actually connected to, is checked again before the first byte is sent.
  */
 export function createOutboundAgent(policy: OutboundPolicy, options: OutboundAgentOptions = {}): Agent {
-  const base = buildConnector({ lookup: guardedLookup(policy) as never, timeout: options.connectTimeoutMs ?? 10_000 });
-  const connect: buildConnector.connector = (opts, callback) =>
-    base(opts, (...args) => {
-      const [err, socket] = args;
-      if (err || !socket) return callback(...args);
-      const remote = socket.remoteAddress;
-      if (!policy.allowPrivateNetworks && (!remote || isPrivateAddress(remote))) {
-        socket.destroy();
-        return callback(Object.assign(blockedError(opts.hostname), { code: 'EOUTBOUNDBLOCKED' }), null);
-      }
-      return callback(null, socket);
-    });
   return new Agent({
-    connect,
+    connect: guardedConnector(policy, options.connectTimeoutMs ?? 10_000),
     connections: options.connectionsPerOrigin ?? null,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
   });

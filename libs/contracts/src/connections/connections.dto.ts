@@ -128,7 +128,7 @@ export class ResolveConnectionRequest {
 }
 
 export class PlatformToolView {
-  @ApiProperty({ example: 'slack_send_message' }) name: string;
+  @ApiProperty({ example: 'slack.post_message' }) name: string;
   @ApiProperty({ example: 'Post a message to a channel' }) description: string;
 }
 

@@ -24,8 +24,8 @@ export default async function globalSetup(): Promise<void> {
   const stack = await startStack({
     services,
     label: 'shared',
-    // http steps in tests call fake servers on 127.0.0.1 (the refusal itself is tested with the guard on).
-    perServiceEnv: { executions: { AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true' } },
+    // http steps, model and tool calls in tests reach fake servers on 127.0.0.1 (the refusal itself is tested with the guard on).
+    perServiceEnv: { executions: { AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true' }, connections: { AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true' } },
   });
   const file = join(tmpdir(), `agentry-shared-stack-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(stack.info(), null, 2));

@@ -83,9 +83,13 @@ const isoTime: Check = (v) => {
     ? null
     : 'must be an ISO 8601 time (2026-01-31T09:00:00Z)';
 };
+const toolRef = (t: unknown) =>
+  (typeof t === 'string' && t.trim() !== '') ||
+  (typeof t === 'object' && t !== null && typeof (t as { name?: unknown }).name === 'string' && connectionId((t as { connection_id?: unknown }).connection_id ?? 'con_x') === null);
 const toolNames: Check = dyn((v) =>
-  Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim() !== '') ? null : 'must be an array of tool names',
+  Array.isArray(v) && v.every(toolRef) ? null : 'must be an array of tool names (or { name, connection_id })',
 );
+const bool: Check = dyn((v) => (typeof v === 'boolean' ? null : 'must be true or false'));
 const messages: Check = dyn((v) => {
   if (!Array.isArray(v) || v.length === 0) return 'must be a non-empty array of { role, content }';
   for (const [i, m] of v.entries()) {
@@ -145,6 +149,8 @@ export const STEP_RULES: Record<StepType, StepRule> = {
       temperature: { check: num(0, 2) },
       max_tokens: { check: int(1, 1_000_000) },
       response_schema: { check: object },
+      system: { check: nonEmpty },
+      stream: { check: bool },
     },
     extra: (w, ctx) => [...model(w, ctx), ...exactlyOne(w, 'prompt', 'messages'), ...responseSchema(w, ctx)],
   },
@@ -155,6 +161,10 @@ export const STEP_RULES: Record<StepType, StepRule> = {
       instructions: { required: true, check: nonEmpty },
       tools: { required: true, check: toolNames },
       max_turns: { required: true, check: int(1, 100) },
+      prompt: { check: any },
+      temperature: { check: num(0, 2) },
+      max_tokens: { check: int(1, 1_000_000) },
+      stream: { check: bool },
     },
     extra: (w, ctx) => model(w, ctx),
   },
@@ -163,6 +173,7 @@ export const STEP_RULES: Record<StepType, StepRule> = {
       name: { required: true, check: nonEmpty },
       arguments: { required: true, check: object },
       connection_id: { check: connectionId },
+      timeout_ms: { check: int(100, 120_000) },
     },
   },
   approval: {

@@ -22,8 +22,8 @@ export const anthropicPlatform: Platform = {
   ),
   testEndpoint: 'GET {base_url}/v1/models',
   tools: [
-    { name: 'anthropic_create_message', description: 'Generate a message with a Claude model' },
-    { name: 'anthropic_list_models', description: 'List the models this key can use' },
+    { name: 'anthropic.create_message', description: 'Generate a message with a Claude model' },
+    { name: 'anthropic.list_models', description: 'List the models this key can use' },
   ],
   async test(config, http) {
     const res = await http(joinUrl(String(config.base_url), 'v1/models'), {

@@ -16,11 +16,11 @@ export const githubPlatform: Platform = {
   ),
   testEndpoint: 'GET {base_url}/user',
   tools: [
-    { name: 'github_create_issue', description: 'Open an issue in a repository' },
-    { name: 'github_comment_on_issue', description: 'Comment on an issue or pull request' },
-    { name: 'github_get_repository', description: 'Read a repository' },
-    { name: 'github_list_pull_requests', description: 'List the pull requests of a repository' },
-    { name: 'github_search_issues', description: 'Search issues and pull requests' },
+    { name: 'github.create_issue', description: 'Open an issue in a repository' },
+    { name: 'github.comment_on_issue', description: 'Comment on an issue or pull request' },
+    { name: 'github.get_repository', description: 'Read a repository' },
+    { name: 'github.list_pull_requests', description: 'List the pull requests of a repository' },
+    { name: 'github.search_issues', description: 'Search issues and pull requests' },
   ],
   async test(config, http) {
     const res = await http(joinUrl(String(config.base_url), 'user'), {

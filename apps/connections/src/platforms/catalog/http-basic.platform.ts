@@ -1,6 +1,9 @@
 import { joinUrl, Platform } from '../platform';
 import { configSchema, httpFailure, httpUrl, isSuccess, plainString, secretPassword } from '../schema-parts';
 
+const basicCredentials = (config: Record<string, unknown>) =>
+  Buffer.from(`${String(config.username)}:${String(config.password)}`, 'utf8').toString('base64');
+
 /** Any HTTP API behind HTTP Basic authentication. */
 export const httpBasicPlatform: Platform = {
   id: 'http_basic',
@@ -18,9 +21,11 @@ export const httpBasicPlatform: Platform = {
     ['base_url', 'username', 'password'],
   ),
   testEndpoint: 'GET {base_url}{test_path}',
-  tools: [{ name: 'http_basic_request', description: "Send an HTTP request to the connection's API with its credentials" }],
+  tools: [{ name: 'http_basic.request', description: "Send an HTTP request to the connection's API with its credentials" }],
+  // An API that echoes the Authorization header back would otherwise show the password, base64-encoded.
+  derivedSecrets: (config) => [basicCredentials(config)],
   async test(config, http) {
-    const credentials = Buffer.from(`${String(config.username)}:${String(config.password)}`, 'utf8').toString('base64');
+    const credentials = basicCredentials(config);
     const res = await http(joinUrl(String(config.base_url), String(config.test_path)), {
       headers: { authorization: `Basic ${credentials}`, accept: 'application/json' },
     });

@@ -24,7 +24,7 @@ export const httpBearerPlatform: Platform = {
     ['base_url', 'token'],
   ),
   testEndpoint: 'GET {base_url}{test_path}',
-  tools: [{ name: 'http_bearer_request', description: "Send an HTTP request to the connection's API with its token" }],
+  tools: [{ name: 'http_bearer.request', description: "Send an HTTP request to the connection's API with its token" }],
   async test(config, http) {
     const scheme = String(config.scheme ?? '');
     const res = await http(joinUrl(String(config.base_url), String(config.test_path)), {

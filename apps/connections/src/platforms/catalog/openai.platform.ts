@@ -20,9 +20,9 @@ export const openaiPlatform: Platform = {
   ),
   testEndpoint: 'GET {base_url}/models',
   tools: [
-    { name: 'openai_chat_completion', description: 'Generate a chat completion (text or JSON) with a model of this connection' },
-    { name: 'openai_create_embedding', description: 'Embed text with an embedding model' },
-    { name: 'openai_list_models', description: 'List the models this connection can use' },
+    { name: 'openai.chat_completion', description: 'Generate a chat completion (text or JSON) with a model of this connection' },
+    { name: 'openai.create_embedding', description: 'Embed text with an embedding model' },
+    { name: 'openai.list_models', description: 'List the models this connection can use' },
   ],
   async test(config, http) {
     const headers: Record<string, string> = { accept: 'application/json' };

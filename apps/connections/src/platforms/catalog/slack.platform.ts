@@ -31,10 +31,10 @@ export const slackPlatform: Platform = {
   ),
   testEndpoint: 'POST {base_url}/auth.test',
   tools: [
-    { name: 'slack_send_message', description: 'Post a message to a channel or a thread' },
-    { name: 'slack_list_channels', description: 'List the channels the bot can see' },
-    { name: 'slack_add_reaction', description: 'Add an emoji reaction to a message' },
-    { name: 'slack_lookup_user_by_email', description: 'Find a Slack user by e-mail address' },
+    { name: 'slack.post_message', description: 'Post a message to a channel or a thread' },
+    { name: 'slack.list_channels', description: 'List the channels the bot can see' },
+    { name: 'slack.add_reaction', description: 'Add an emoji reaction to a message' },
+    { name: 'slack.lookup_user_by_email', description: 'Find a Slack user by e-mail address' },
   ],
   async test(config, http): Promise<TestOutcome> {
     const res = await http(joinUrl(String(config.base_url), 'auth.test'), {

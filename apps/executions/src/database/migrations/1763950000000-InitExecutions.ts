@@ -156,7 +156,7 @@ export class InitExecutions1763950000000 implements MigrationInterface {
  */
 const CLAIM_RUNS_FUNCTION = `
 CREATE FUNCTION executions.claim_runs(preferred text[], batch int, worker text, token text, ttl_ms int)
-RETURNS TABLE (id text, previous_status text)
+RETURNS TABLE (id text, previous_status text, started_at timestamptz)
 LANGUAGE plpgsql VOLATILE AS $fn$
 BEGIN
   PERFORM pg_advisory_xact_lock(7263501);
@@ -207,6 +207,6 @@ BEGIN
          seq = e.seq + 1
     FROM chosen
    WHERE e.id = chosen.id
-  RETURNING e.id, chosen.status;
+  RETURNING e.id, chosen.status, e.started_at;
 END
 $fn$`;

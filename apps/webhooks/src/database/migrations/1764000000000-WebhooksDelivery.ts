@@ -68,7 +68,8 @@ export class WebhooksDelivery1764000000000 implements MigrationInterface {
         CONSTRAINT deliveries_status_check CHECK (status IN ('pending', 'succeeded', 'failed')),
         CONSTRAINT deliveries_target_check CHECK ((endpoint_id IS NULL) <> (callback_url IS NULL))
       )`);
-    await q.query(`CREATE INDEX deliveries_due_idx ON webhooks.deliveries (next_attempt_at) WHERE status = 'pending'`);
+    // the dispatcher walks it target by target (loose index scan): a dead endpoint's backlog costs one probe
+    await q.query(`CREATE INDEX deliveries_pending_idx ON webhooks.deliveries (target_key, next_attempt_at) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX deliveries_endpoint_id_id_idx ON webhooks.deliveries (endpoint_id, id)`);
     await q.query(`CREATE INDEX deliveries_message_id_idx ON webhooks.deliveries (message_id)`);
     await q.query(`CREATE INDEX deliveries_failed_idx ON webhooks.deliveries (endpoint_id, created_at) WHERE status = 'failed'`);

@@ -1,0 +1,92 @@
+import { LOGGER, Logger, SERVICE_CONFIG } from '@agentry/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ConnectionsConfig } from '../../config/connections.config';
+import { McpCallOptions, McpServerConfig, McpSession } from './mcp-session';
+
+export interface McpConnectionRef {
+  id: string;
+  /** Changes whenever the connection's config does: a new revision opens a new session. */
+  revision: string;
+  config: McpServerConfig;
+}
+
+/**
+ * MCP sessions, one per connection, kept open so tools/list answers come from the cache and
+ * `notifications/tools/list_changed` reaches us. Idle sessions are closed; a failed one is replaced
+ * on next use. Each replica holds its own sessions: nothing here has to be shared.
+ */
+@Injectable()
+export class McpSessionPool implements OnModuleDestroy {
+  private readonly sessions = new Map<string, McpSession>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ConnectionsConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.sweeper = setInterval(() => void this.closeIdle(), 60_000);
+    this.sweeper.unref();
+  }
+
+  async listTools(conn: McpConnectionRef, refresh = false): Promise<Tool[]> {
+    const session = this.session(conn);
+    try {
+      return await session.listTools(this.config.MCP_LIST_TIMEOUT_MS, refresh);
+    } catch (err) {
+      await this.drop(conn.id, session);
+      throw err;
+    }
+  }
+
+  async callTool(conn: McpConnectionRef, name: string, args: Record<string, unknown>, options: McpCallOptions): Promise<CallToolResult> {
+    const session = this.session(conn);
+    try {
+      return await session.callTool(name, args, options);
+    } catch (err) {
+      // A session whose transport failed is not reused; a tool error (an McpError reply) keeps it.
+      if (session.closed || !isMcpReply(err)) await this.drop(conn.id, session);
+      throw err;
+    }
+  }
+
+  /** Forget a connection's session (deleted, or its config changed). */
+  async forget(connectionId: string): Promise<void> {
+    const s = this.sessions.get(connectionId);
+    if (s) await this.drop(connectionId, s);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.values()].map((s) => s.close()));
+    this.sessions.clear();
+  }
+
+  private session(conn: McpConnectionRef): McpSession {
+    const existing = this.sessions.get(conn.id);
+    if (existing && !existing.closed && existing.revision === conn.revision) return existing;
+    if (existing) void existing.close();
+    const policy = { allowPrivateNetworks: this.config.AGENTRY_ALLOW_PRIVATE_NETWORKS };
+    const session = new McpSession(conn.revision, conn.config, policy, this.config.MCP_TOOLS_TTL_MS, () =>
+      this.logger.info({ connection_id: conn.id }, 'MCP server changed its tools; the cached list is dropped'),
+    );
+    this.sessions.set(conn.id, session);
+    return session;
+  }
+
+  private async drop(id: string, session: McpSession): Promise<void> {
+    if (this.sessions.get(id) === session) this.sessions.delete(id);
+    await session.close();
+  }
+
+  private async closeIdle(): Promise<void> {
+    const cutoff = Date.now() - this.config.MCP_SESSION_IDLE_MS;
+    for (const [id, s] of this.sessions) if (s.lastUsed < cutoff) await this.drop(id, s);
+  }
+}
+
+/** The server answered with a JSON-RPC error (unknown tool, invalid params): the session itself is fine. */
+function isMcpReply(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'number' && code < 0 && code > -32099 && code !== -32000 && code !== -32001;
+}

@@ -1,0 +1,78 @@
+import { EventEnvelope, ExecutionEventData, ExecutionsEvents, TERMINAL_STATUSES } from '@agentry/contracts';
+import { DurableConsumer, LOGGER, NATS, NatsHandles, SERVICE_NAME } from '@agentry/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, EntityManager } from 'typeorm';
+import { SchedulerLoop } from '../firing/scheduler-loop';
+import { ScheduleFiresRepository } from '../schedules/schedule-fires.repository';
+import { SchedulesRepository } from '../schedules/schedules.repository';
+import { Clock } from '../timing/clock';
+
+const SUBJECTS = [
+  ExecutionsEvents.queued,
+  ExecutionsEvents.started,
+  ExecutionsEvents.waiting,
+  ExecutionsEvents.succeeded,
+  ExecutionsEvents.failed,
+  ExecutionsEvents.cancelled,
+];
+
+/**
+ * Keeps each fire's run status (and the schedule's last_status) current from the runs' events, which is
+ * what overlap policies read; a run that ends lets a buffered fire of its schedule start.
+ */
+@Injectable()
+export class ExecutionsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer?: DurableConsumer;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly schedules: SchedulesRepository,
+    private readonly fires: ScheduleFiresRepository,
+    private readonly loop: SchedulerLoop,
+    private readonly clock: Clock,
+    @Inject(NATS) private readonly nats: NatsHandles,
+    @Inject(SERVICE_NAME) private readonly schema: string,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handle = (event: EventEnvelope<ExecutionEventData>, m: EntityManager) => this.apply(event, m);
+    this.consumer = new DurableConsumer(
+      this.ds,
+      this.nats.js,
+      this.nats.jsm,
+      this.schema,
+      this.logger,
+      { name: 'schedules-executions', subjects: SUBJECTS },
+      Object.fromEntries(SUBJECTS.map((s) => [s, handle])),
+    );
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async apply(event: EventEnvelope<ExecutionEventData>, m: EntityManager): Promise<void | (() => void)> {
+    const d = event.data;
+    if (d.trigger_type !== 'schedule') return;
+    const scheduleId = await this.fires.scheduleOfExecution(m, d.execution_id);
+    if (!scheduleId) {
+      // The run exists but its start is not recorded yet (the reply is on its way, or is retried after a
+      // crash). `queued` says nothing the reply does not; a later status is redelivered until it can be
+      // applied. Nothing to wait for once the schedule has no pending fire.
+      if (d.status === 'queued') return;
+      if (d.trigger_id && (await this.fires.hasPending(m, d.trigger_id))) {
+        throw new Error(`run ${d.execution_id} of schedule ${d.trigger_id} is not recorded yet`);
+      }
+      return;
+    }
+    await this.schedules.lockMany(m, [scheduleId]);
+    if (!(await this.fires.applyExecutionStatus(m, d.execution_id, d.status, new Date(event.occurred_at)))) return;
+    await this.schedules.setLastStatus(m, scheduleId, d.execution_id, d.status);
+    if (!(TERMINAL_STATUSES as readonly string[]).includes(d.status)) return;
+    const promoted = await this.fires.promoteBuffered(m, [scheduleId], this.clock.now());
+    return promoted > 0 ? () => this.loop.wakeScan() : undefined;
+  }
+}

@@ -1,0 +1,15 @@
+import { RpcContext, WebhookSecretView } from '@agentry/contracts';
+import { Injectable } from '@nestjs/common';
+import { EndpointsError } from '../endpoints.errors';
+import { EndpointsRepository, toSecretView } from '../endpoints.repository';
+
+@Injectable()
+export class GetEndpointSecretUseCase {
+  constructor(private readonly repo: EndpointsRepository) {}
+
+  async execute(ctx: RpcContext, id: string): Promise<WebhookSecretView> {
+    const endpoint = await this.repo.find(ctx.workspace_id, id);
+    if (!endpoint) throw EndpointsError.notFound(id);
+    return toSecretView(endpoint);
+  }
+}

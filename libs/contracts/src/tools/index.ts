@@ -1,0 +1,2 @@
+export * from './tools.dto';
+export * from './tools.subjects';
