@@ -278,8 +278,16 @@ describe('connections through the gateway', () => {
     const renamed = await session.patch(`/v1/connections/${created.id}`, { name: 'Renamed' });
     expect(renamed.body).toMatchObject({ name: 'Renamed', status: 'active' });
 
-    const moved = await session.patch(`/v1/connections/${created.id}`, {
+    // pointing the connection elsewhere without re-entering the key would hand the stored key to that host
+    const withoutKey = await session.patch(`/v1/connections/${created.id}`, {
       config: { default_model: 'gpt-4o-mini', base_url: `${fake.url}/openai/v1/` },
+    });
+    expect(withoutKey.status).toBe(400);
+    expect(withoutKey.body.error.details).toEqual([{ field: 'config.api_key', reason: 'required when config.base_url changes' }]);
+    expect((await session.get(`/v1/connections/${created.id}`)).body).toMatchObject({ status: 'active', config: created.config });
+
+    const moved = await session.patch(`/v1/connections/${created.id}`, {
+      config: { default_model: 'gpt-4o-mini', base_url: `${fake.url}/openai/v1/`, api_key: fake.credentials.openai },
     });
     expect(moved.body).toMatchObject({ status: 'untested', config: { default_model: 'gpt-4o-mini', api_key: created.config.api_key } });
     await session.post(`/v1/connections/${created.id}/test`);

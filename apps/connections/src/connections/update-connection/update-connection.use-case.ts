@@ -1,5 +1,6 @@
 import { ConnectionView, RpcContext, UpdateConnectionRequest } from '@agentry/contracts';
-import { isId } from '@agentry/common';
+import { AppError, isId } from '@agentry/common';
+import { secretFieldsOf } from '../../platforms/secret-fields';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConfigValidator } from '../../platforms/config-validator';
@@ -16,6 +17,24 @@ export function mergeConfig(base: Record<string, unknown>, patch: Record<string,
     else out[k] = v;
   }
   return out;
+}
+
+const DESTINATION_FIELD = /(^|_)(url|uri|host|hostname|endpoint|domain)s?$/i;
+
+/**
+ * Secret fields that must be re-entered because the patch changes where the connection sends them:
+ * otherwise anyone allowed to edit a connection could point it at their own server and have the
+ * stored token delivered there by a connection test or a run.
+ */
+export function secretsToReenter(
+  secretFields: string[],
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): { destination: string; missing: string[] } | null {
+  const destination = Object.keys(patch).find((k) => DESTINATION_FIELD.test(k) && !secretFields.includes(k) && patch[k] !== current[k]);
+  if (!destination) return null;
+  const missing = secretFields.filter((f) => current[f] !== undefined && (patch[f] === undefined || patch[f] === null));
+  return missing.length ? { destination, missing } : null;
 }
 
 @Injectable()
@@ -36,7 +55,15 @@ export class UpdateConnectionUseCase {
       if (patch.name !== undefined) current.name = patch.name;
       if (patch.config !== undefined) {
         const platform = this.registry.require(current.platform);
-        const merged = mergeConfig(this.vault.open(current).config, patch.config);
+        const stored = this.vault.open(current).config;
+        const reenter = secretsToReenter(secretFieldsOf(platform.configSchema), stored, patch.config);
+        if (reenter) {
+          throw AppError.invalid(
+            `Changing config.${reenter.destination} sends the credentials elsewhere: send ${reenter.missing.map((f) => `config.${f}`).join(', ')} again in the same request`,
+            reenter.missing.map((f) => ({ field: `config.${f}`, reason: `required when config.${reenter.destination} changes` })),
+          );
+        }
+        const merged = mergeConfig(stored, patch.config);
         this.validator.validate(platform, merged);
         this.vault.seal(current, platform, merged);
         // New credentials have not been tested yet.
