@@ -10,6 +10,7 @@
 // BENCH_SHAPE: `interval` (phases spread over the interval) or `cron` (`*/5 * * * * *`: all due together).
 'use strict';
 const { spawnSync } = require('node:child_process');
+const os = require('node:os');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -74,6 +75,17 @@ function rpc(nc) {
   };
 }
 
+/** Approximate quantile (upper bucket bound) of a Prometheus histogram in the service's /metrics. */
+async function histogramQuantiles(url, name, qs) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const buckets = text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}_bucket{`))
+    .map((l) => ({ le: Number(/le="([^"]+)"/.exec(l)[1].replace('+Inf', 'Infinity')), n: Number(l.split(' ').pop()) }));
+  const total = buckets.at(-1)?.n ?? 0;
+  return qs.map((q) => buckets.find((b) => b.n >= q * total)?.le ?? NaN);
+}
+
 async function rssOf(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes'));
@@ -109,7 +121,9 @@ async function main() {
     services: ['agents', 'schedules'],
     label: 'bench_schedules',
     env: { LOG_LEVEL: 'warn' },
-    perServiceEnv: { schedules: { DATABASE_POOL_SIZE: '10' } },
+    perServiceEnv: {
+      schedules: { DATABASE_POOL_SIZE: '10', ...(process.env.BENCH_SCHEDULES_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SCHEDULES_NODE_OPTIONS } : {}) },
+    },
   });
   const nc = await connect({ servers: stack.natsUrl, name: 'bench-schedules' });
   const executions = fakeExecutions(nc, monotonicFactory());
@@ -141,6 +155,7 @@ async function main() {
 
     const url = stack.serviceUrl('schedules');
     const [{ n: firesBefore }] = (await db.query(`SELECT count(*)::int AS n FROM schedules.schedule_runs`)).rows;
+    const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(' ');
     executions.state.measuring = true;
     const rss = [];
     const started = Date.now();
@@ -172,6 +187,7 @@ async function main() {
       )
     ).rows;
     const expected = (SCHEDULES * elapsed) / INTERVAL;
+    const claim = await histogramQuantiles(url, 'agentry_schedules_claim_seconds', [0.5, 0.99]);
     process.stdout.write(
       [
         '',
@@ -184,6 +200,8 @@ async function main() {
         `lag due→run p99      ${ms(percentile(all, 99))}`,
         `lag due→run max      ${ms(all.at(-1) ?? NaN)}`,
         `RSS first/last/max   ${mb(rss[0])} / ${mb(rss.at(-1))} / ${mb(Math.max(...rss))}`,
+        `claim tx p50/p99     ≤${claim.map((v) => `${v * 1000} ms`).join(' / ≤')} (histogram buckets)`,
+        `machine              ${os.cpus().length} cores, load average ${loadBefore} → ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
         `doubled due times    ${doubled}`,
         `gaps in due times    ${skippedGaps}`,
         `start requests       ${executions.state.calls} for ${executions.runs.size} runs`,

@@ -19,10 +19,14 @@ const RATE = Number(process.env.BENCH_RATE || 200);
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 
 function build() {
-  const r = spawnSync('npx', ['tsc', '-b', 'apps/webhooks/tsconfig.build.json', 'apps/gateway/tsconfig.build.json', 'libs/testing/tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    'npx',
+    ['tsc', '-b', 'apps/webhooks/tsconfig.build.json', 'apps/gateway/tsconfig.build.json', 'libs/testing/tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -68,7 +72,13 @@ async function startBlackHole() {
     s.on('close', () => sockets.delete(s));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { port: server.address().port, close: () => { for (const s of sockets) s.destroy(); server.close(); } };
+  return {
+    port: server.address().port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
 }
 
 async function main() {
@@ -94,7 +104,10 @@ async function main() {
   try {
     const workspace = async (blackHoles) => {
       const s = await TestSession.create(stack);
-      const ep = await s.post('/v1/webhook-endpoints', { url: `http://127.0.0.1:${rx.port}/hook`, event_types: ['agent.execution.success'] });
+      const ep = await s.post('/v1/webhook-endpoints', {
+        url: `http://127.0.0.1:${rx.port}/hook`,
+        event_types: ['agent.execution.success'],
+      });
       secrets.set(s.workspace.id, ep.body.secret);
       for (let i = 0; i < blackHoles; i++) {
         const h = await startBlackHole();
@@ -111,7 +124,16 @@ async function main() {
         version: 1,
         occurred_at: new Date().toISOString(),
         workspace_id: workspaceId,
-        data: { execution_id: `exe_${ulid()}`, agent_id: 'agt_01JD5Z4Q9X7N3B2V1C0M8K6H4G', status: 'succeeded', trigger_type: 'api', summary: 'ok', output: { score: 0.93, label: 'qualified' }, tokens_used: 812, duration_ms: 940 },
+        data: {
+          execution_id: `exe_${ulid()}`,
+          agent_id: 'agt_01JD5Z4Q9X7N3B2V1C0M8K6H4G',
+          status: 'succeeded',
+          trigger_type: 'api',
+          summary: 'ok',
+          output: { score: 0.93, label: 'qualified' },
+          tokens_used: 812,
+          duration_ms: 940,
+        },
       };
       return js.publish('agentry.executions.succeeded', JSON.stringify(envelope), { msgID: id });
     };
@@ -132,7 +154,14 @@ async function main() {
       const got = await waitFor(ws, EVENTS);
       const last = Math.max(...got.map((g) => g.at));
       const lat = got.map((g) => g.latency).sort((a, b) => a - b);
-      return { label, events: EVENTS, 'published/s': Math.round(EVENTS / ((published - t0) / 1000)), 'deliveries/s': Math.round(EVENTS / ((last - t0) / 1000)), 'p50 ms': percentile(lat, 50), 'p99 ms': percentile(lat, 99) };
+      return {
+        label,
+        events: EVENTS,
+        'published/s': Math.round(EVENTS / ((published - t0) / 1000)),
+        'deliveries/s': Math.round(EVENTS / ((last - t0) / 1000)),
+        'p50 ms': percentile(lat, 50),
+        'p99 ms': percentile(lat, 99),
+      };
     };
     const paced = async (label, blackHoles) => {
       const ws = await workspace(blackHoles);
@@ -146,7 +175,15 @@ async function main() {
       }
       const got = await waitFor(ws, total);
       const lat = got.map((g) => g.latency).sort((a, b) => a - b);
-      return { label, events: total, 'rate/s': RATE, 'deliveries/s': Math.round(total / ((Math.max(...got.map((g) => g.at)) - t0) / 1000)), 'p50 ms': percentile(lat, 50), 'p99 ms': percentile(lat, 99), 'max ms': lat[lat.length - 1] };
+      return {
+        label,
+        events: total,
+        'rate/s': RATE,
+        'deliveries/s': Math.round(total / ((Math.max(...got.map((g) => g.at)) - t0) / 1000)),
+        'p50 ms': percentile(lat, 50),
+        'p99 ms': percentile(lat, 99),
+        'max ms': lat[lat.length - 1],
+      };
     };
 
     const results = [];

@@ -19,7 +19,11 @@ describe('webhook endpoints API (HTTP, real services)', () => {
   beforeAll(async () => {
     stack = sharedStack();
     session = await TestSession.create(stack);
-    const res = await session.post('/v1/webhook-endpoints', { url: PUBLIC_URL, event_types: ['agent.execution.success'], description: 'CRM' });
+    const res = await session.post('/v1/webhook-endpoints', {
+      url: PUBLIC_URL,
+      event_types: ['agent.execution.success'],
+      description: 'CRM',
+    });
     expect(res.status).toBe(201);
     endpointId = res.body.id;
   });
@@ -57,11 +61,17 @@ describe('webhook endpoints API (HTTP, real services)', () => {
     expect(next.body.data.map((e: { id: string }) => e.id)).toEqual([endpointId]);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
 
-    const patched = await session.patch(`/v1/webhook-endpoints/${id}`, { description: null, rate_limit_per_second: null, event_types: ['integration.disconnected'] });
+    const patched = await session.patch(`/v1/webhook-endpoints/${id}`, {
+      description: null,
+      rate_limit_per_second: null,
+      event_types: ['integration.disconnected'],
+    });
     expect(patched.body).toMatchObject({ description: null, rate_limit_per_second: null, event_types: ['integration.disconnected'] });
     const off = await session.patch(`/v1/webhook-endpoints/${id}`, { status: 'disabled', disabled_reason: 'migrating' });
     expect(off.body).toMatchObject({ status: 'disabled', disabled_reason: 'migrating', disabled_at: expect.any(String) });
-    expect((await session.get('/v1/webhook-endpoints', { query: { status: 'disabled' } })).body.data.map((e: { id: string }) => e.id)).toEqual([id]);
+    expect(
+      (await session.get('/v1/webhook-endpoints', { query: { status: 'disabled' } })).body.data.map((e: { id: string }) => e.id),
+    ).toEqual([id]);
     const test = await session.post(`/v1/webhook-endpoints/${id}/test`, {});
     expect(test.status).toBe(409);
     expect((await session.post(`/v1/webhook-endpoints/${id}/recover`, { since: '2026-01-01T00:00:00Z' })).status).toBe(409);
@@ -108,16 +118,33 @@ describe('webhook endpoints API (HTTP, real services)', () => {
         colour: 'red',
       }),
     );
-    expect(Object.keys(bad).sort()).toEqual(['agent_ids', 'colour', 'description', 'event_types', 'rate_limit_per_second', 'secret', 'url']);
+    expect(Object.keys(bad).sort()).toEqual([
+      'agent_ids',
+      'colour',
+      'description',
+      'event_types',
+      'rate_limit_per_second',
+      'secret',
+      'url',
+    ]);
     expect(bad.colour).toBe('unknown field');
     expect(fields(await session.post('/v1/webhook-endpoints', { url: PUBLIC_URL, event_types: [] }))).toHaveProperty('event_types');
     expect(fields(await session.post('/v1/webhook-endpoints', { url: 'https://user:pw@93.184.215.14/x', event_types: ['*'] }))).toEqual({
       url: expect.stringMatching(/credentials/),
     });
-    expect(fields(await session.post('/v1/webhook-endpoints', { url: 42, event_types: '*' }))).toMatchObject({ url: expect.any(String), event_types: expect.any(String) });
-    const notObject = await session.post('/v1/webhook-endpoints', undefined, { raw: '[1,2]', headers: { 'content-type': 'application/json' } });
+    expect(fields(await session.post('/v1/webhook-endpoints', { url: 42, event_types: '*' }))).toMatchObject({
+      url: expect.any(String),
+      event_types: expect.any(String),
+    });
+    const notObject = await session.post('/v1/webhook-endpoints', undefined, {
+      raw: '[1,2]',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notObject.status).toBe(400);
-    const malformed = await session.post('/v1/webhook-endpoints', undefined, { raw: '{"url":', headers: { 'content-type': 'application/json' } });
+    const malformed = await session.post('/v1/webhook-endpoints', undefined, {
+      raw: '{"url":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
   });
 
@@ -132,18 +159,33 @@ describe('webhook endpoints API (HTTP, real services)', () => {
     expect(fields(await session.patch(ep, { disabled_reason: 'why' }))).toEqual({ disabled_reason: 'only allowed with status "disabled"' });
     expect(fields(await session.patch(ep, { id: 'whe_x' }))).toEqual({ id: 'unknown field' });
     expect(fields(await session.post(`${ep}/rotate-secret`, { secret: 'whsec_short' }))).toHaveProperty('secret');
-    expect(fields(await session.post(`${ep}/test`, { event_type: 'nope', data: 'x' }))).toMatchObject({ event_type: expect.any(String), data: expect.any(String) });
+    expect(fields(await session.post(`${ep}/test`, { event_type: 'nope', data: 'x' }))).toMatchObject({
+      event_type: expect.any(String),
+      data: expect.any(String),
+    });
     expect(fields(await session.post(`${ep}/recover`, {}))).toEqual({ since: 'required' });
     expect(fields(await session.post(`${ep}/recover`, { since: 'yesterday' }))).toHaveProperty('since');
-    expect(fields(await session.post(`${ep}/recover`, { since: new Date(Date.now() + 3600_000).toISOString() }))).toEqual({ since: 'must not be in the future' });
-    expect(fields(await session.post(`${ep}/recover`, { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }))).toEqual({ until: 'must be after since' });
-    expect(fields(await session.get(`${ep}/deliveries`, { query: { status: 'lost', limit: 0 } }))).toMatchObject({ status: expect.any(String), limit: expect.any(String) });
-    expect(fields(await session.get(`${ep}/deliveries`, { query: { cursor: 'garbage' } }))).toEqual({ cursor: 'is not a cursor returned by this list' });
-    expect(fields(await session.get('/v1/webhook-endpoints', { query: { status: 'gone', limit: 101 } }))).toMatchObject({ status: expect.any(String), limit: expect.any(String) });
+    expect(fields(await session.post(`${ep}/recover`, { since: new Date(Date.now() + 3600_000).toISOString() }))).toEqual({
+      since: 'must not be in the future',
+    });
+    expect(fields(await session.post(`${ep}/recover`, { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }))).toEqual({
+      until: 'must be after since',
+    });
+    expect(fields(await session.get(`${ep}/deliveries`, { query: { status: 'lost', limit: 0 } }))).toMatchObject({
+      status: expect.any(String),
+      limit: expect.any(String),
+    });
+    expect(fields(await session.get(`${ep}/deliveries`, { query: { cursor: 'garbage' } }))).toEqual({
+      cursor: 'is not a cursor returned by this list',
+    });
+    expect(fields(await session.get('/v1/webhook-endpoints', { query: { status: 'gone', limit: 101 } }))).toMatchObject({
+      status: expect.any(String),
+      limit: expect.any(String),
+    });
     expect(fields(await session.post('/v1/webhook-callback-secret/rotate', { secret: 42 }))).toHaveProperty('secret');
   });
 
-  it('answers 404 for unknown or malformed ids, and for another workspace\'s resources', async () => {
+  it("answers 404 for unknown or malformed ids, and for another workspace's resources", async () => {
     for (const path of [
       `/v1/webhook-endpoints/${MISSING_ENDPOINT}`,
       `/v1/webhook-endpoints/${MISSING_ENDPOINT}/secret`,
@@ -155,7 +197,11 @@ describe('webhook endpoints API (HTTP, real services)', () => {
       const res = await session.get(path);
       expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 404, code: 'NOT_FOUND' });
     }
-    for (const path of [`/v1/webhook-endpoints/${MISSING_ENDPOINT}/test`, `/v1/webhook-endpoints/${MISSING_ENDPOINT}/rotate-secret`, `/v1/deliveries/${MISSING_DELIVERY}/retry`]) {
+    for (const path of [
+      `/v1/webhook-endpoints/${MISSING_ENDPOINT}/test`,
+      `/v1/webhook-endpoints/${MISSING_ENDPOINT}/rotate-secret`,
+      `/v1/deliveries/${MISSING_DELIVERY}/retry`,
+    ]) {
       expect((await session.post(path, {})).status).toBe(404);
     }
     expect((await session.post(`/v1/webhook-endpoints/${MISSING_ENDPOINT}/recover`, { since: '2026-01-01T00:00:00Z' })).status).toBe(404);
@@ -189,6 +235,8 @@ describe('webhook endpoints API (HTTP, real services)', () => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(b.body.id).toBe(a.body.id);
-    expect((await session.post('/v1/webhook-endpoints', { url: PUBLIC_URL, event_types: ['schedule.fired'] }, { headers })).status).toBe(409);
+    expect((await session.post('/v1/webhook-endpoints', { url: PUBLIC_URL, event_types: ['schedule.fired'] }, { headers })).status).toBe(
+      409,
+    );
   });
 });

@@ -52,16 +52,27 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
       expect(res.body.data.map((t: { name: string }) => t.name)).toEqual(['http.request', 'json.transform', 'time.now']);
       const all = (await session.get('/v1/tools', { query: { include_all: true } })).body.data;
       expect(all).toContainEqual(
-        expect.objectContaining({ name: 'slack.post_message', source: 'platform', platform: 'slack', connection_id: null, available: false }),
+        expect.objectContaining({
+          name: 'slack.post_message',
+          source: 'platform',
+          platform: 'slack',
+          connection_id: null,
+          available: false,
+        }),
       );
-      expect(all.find((t: { name: string }) => t.name === 'github.create_issue').input_schema).toMatchObject({ required: ['owner', 'repo', 'title'] });
+      expect(all.find((t: { name: string }) => t.name === 'github.create_issue').input_schema).toMatchObject({
+        required: ['owner', 'repo', 'title'],
+      });
     });
 
     it('answers 424 INTEGRATION_NOT_CONNECTED for a tool whose platform is not connected', async () => {
       const res = await call('github.create_issue', { owner: 'acme', repo: 'site', title: 'Broken' });
 
       expect(res.status).toBe(424);
-      expect(errorOf(res)).toMatchObject({ code: 'INTEGRATION_NOT_CONNECTED', message: expect.stringContaining('GitHub is not connected') });
+      expect(errorOf(res)).toMatchObject({
+        code: 'INTEGRATION_NOT_CONNECTED',
+        message: expect.stringContaining('GitHub is not connected'),
+      });
       expect((await call('mcp.lookup_customer', { email: 'ada@example.com' })).status).toBe(424);
     });
 
@@ -70,7 +81,13 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
       const http = await call('http.request', { method: 'POST', url: `${api.url}/hello`, body: { a: 1 } });
 
       expect(transform.status).toBe(200);
-      expect(transform.body).toMatchObject({ id: expect.stringMatching(/^tcl_/), name: 'json.transform', connection_id: null, output: 5.5, is_error: false });
+      expect(transform.body).toMatchObject({
+        id: expect.stringMatching(/^tcl_/),
+        name: 'json.transform',
+        connection_id: null,
+        output: 5.5,
+        is_error: false,
+      });
       expect(http.body.output).toMatchObject({ status: 200, body: { echo: { a: 1 }, path: '/hello' } });
       expect(errorOf(await call('json.transform', { expression: '$sum(' }))).toMatchObject({
         code: 'INVALID_INPUT',
@@ -95,8 +112,17 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
         available: true,
       });
       const lookup = tools.find((t: { name: string }) => t.name === 'mcp.lookup_customer');
-      expect(lookup).toMatchObject({ source: 'mcp', platform: 'mcp', connection_id: mcpId, description: expect.stringContaining('customer') });
-      expect(lookup.input_schema).toMatchObject({ type: 'object', properties: { email: { type: 'string', format: 'email' } }, required: ['email'] });
+      expect(lookup).toMatchObject({
+        source: 'mcp',
+        platform: 'mcp',
+        connection_id: mcpId,
+        description: expect.stringContaining('customer'),
+      });
+      expect(lookup.input_schema).toMatchObject({
+        type: 'object',
+        properties: { email: { type: 'string', format: 'email' } },
+        required: ['email'],
+      });
       expect(tools.map((t: { name: string }) => t.name)).toContain('mcp.count_slowly');
     });
 
@@ -104,7 +130,12 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
       const res = await call('slack.post_message', { channel: '#sales', text: 'Hot lead: Ada (92)' });
 
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ name: 'slack.post_message', connection_id: slackId, is_error: false, output: { ok: true, channel: 'C0SALES' } });
+      expect(res.body).toMatchObject({
+        name: 'slack.post_message',
+        connection_id: slackId,
+        is_error: false,
+        output: { ok: true, channel: 'C0SALES' },
+      });
       expect(slack.messages).toContainEqual({ channel: '#sales', text: 'Hot lead: Ada (92)' });
     });
 
@@ -146,11 +177,17 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
       });
       expect(mcp.calls).toContainEqual({ name: 'lookup_customer', arguments: { email: 'ada@example.com' } });
       const missing = await call('mcp.lookup_customer', { email: 'nobody@example.com' });
-      expect(missing.body).toMatchObject({ is_error: true, output: { content: [{ type: 'text', text: expect.stringContaining('No customer') }] } });
+      expect(missing.body).toMatchObject({
+        is_error: true,
+        output: { content: [{ type: 'text', text: expect.stringContaining('No customer') }] },
+      });
     });
 
     it('streams an MCP tool call: started, progress from the server, then the result', async () => {
-      const res = await postSse(stack.gatewayUrl, session.adminApiKey.key, '/v1/tools/call/stream', { name: 'mcp.count_slowly', arguments: { n: 3 } });
+      const res = await postSse(stack.gatewayUrl, session.adminApiKey.key, '/v1/tools/call/stream', {
+        name: 'mcp.count_slowly',
+        arguments: { n: 3 },
+      });
 
       expect(res.status).toBe(200);
       expect(res.type).toMatch(/^text\/event-stream/);
@@ -161,7 +198,10 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
     });
 
     it('answers a streamed call refused up front with a plain JSON error', async () => {
-      const res = await postSse(stack.gatewayUrl, session.adminApiKey.key, '/v1/tools/call/stream', { name: 'mcp.count_slowly', arguments: { n: 99 } });
+      const res = await postSse(stack.gatewayUrl, session.adminApiKey.key, '/v1/tools/call/stream', {
+        name: 'mcp.count_slowly',
+        arguments: { n: 99 },
+      });
 
       expect(res.status).toBe(400);
       expect(res.json.error).toMatchObject({ code: 'INVALID_INPUT', details: [{ field: 'arguments.n', reason: 'must be <= 5' }] });
@@ -170,10 +210,14 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
     it('sees a new MCP tool after the server announces tools/list_changed', async () => {
       mcp.addTool('shout', 'Shouts the text back');
 
-      const seen = await waitFor(async () => {
-        const names = (await session.get('/v1/tools')).body.data.map((t: { name: string }) => t.name);
-        return names.includes('mcp.shout');
-      }, 10_000, 200);
+      const seen = await waitFor(
+        async () => {
+          const names = (await session.get('/v1/tools')).body.data.map((t: { name: string }) => t.name);
+          return names.includes('mcp.shout');
+        },
+        10_000,
+        200,
+      );
 
       expect(seen).toBe(true);
       expect((await call('mcp.shout', { text: 'hey' })).body.output).toEqual({ content: [{ type: 'text', text: 'shout: hey' }] });
@@ -192,7 +236,9 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
     });
 
     it('answers 424 for a connection that does not exist, is of another platform, or an unknown tool with 404', async () => {
-      expect(errorOf(await call('slack.post_message', { channel: '#sales', text: 'x' }, { connection_id: 'con_01JD0000000000000000000000' }))).toMatchObject({
+      expect(
+        errorOf(await call('slack.post_message', { channel: '#sales', text: 'x' }, { connection_id: 'con_01JD0000000000000000000000' })),
+      ).toMatchObject({
         code: 'INTEGRATION_NOT_CONNECTED',
       });
       expect((await call('slack.post_message', { channel: '#sales', text: 'x' }, { connection_id: mcpId })).status).toBe(424);
@@ -218,7 +264,9 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
 
       expect((await reader.get('/v1/tools')).status).toBe(200);
       expect((await reader.post('/v1/tools/call', { name: 'time.now', arguments: {} })).status).toBe(403);
-      expect((await caller.post('/v1/tools/call', { name: 'time.now', arguments: { timezone: 'Europe/Paris' } })).body.output).toMatchObject({
+      expect(
+        (await caller.post('/v1/tools/call', { name: 'time.now', arguments: { timezone: 'Europe/Paris' } })).body.output,
+      ).toMatchObject({
         timezone: 'Europe/Paris',
       });
       expect((await caller.get('/v1/tools')).status).toBe(403);
@@ -231,12 +279,23 @@ describe('tools: catalog, calls, MCP (through the gateway)', () => {
       );
 
       expect(rows).toContainEqual(
-        expect.objectContaining({ tool: 'slack.post_message', source: 'platform', connection_id: slackId, actor: session.adminApiKey.id, status: 'succeeded', argument_names: ['channel', 'text'] }),
+        expect.objectContaining({
+          tool: 'slack.post_message',
+          source: 'platform',
+          connection_id: slackId,
+          actor: session.adminApiKey.id,
+          status: 'succeeded',
+          argument_names: ['channel', 'text'],
+        }),
       );
       expect(rows).toContainEqual(expect.objectContaining({ tool: 'slack.post_message', status: 'failed', error_code: 'INVALID_INPUT' }));
       expect(rows).toContainEqual(expect.objectContaining({ tool: 'slack.post_message', status: 'tool_error' }));
-      expect(rows).toContainEqual(expect.objectContaining({ tool: 'github.create_issue', status: 'failed', error_code: 'INTEGRATION_NOT_CONNECTED' }));
-      expect(rows).toContainEqual(expect.objectContaining({ tool: 'mcp.lookup_customer', source: 'mcp', connection_id: mcpId, status: 'succeeded' }));
+      expect(rows).toContainEqual(
+        expect.objectContaining({ tool: 'github.create_issue', status: 'failed', error_code: 'INTEGRATION_NOT_CONNECTED' }),
+      );
+      expect(rows).toContainEqual(
+        expect.objectContaining({ tool: 'mcp.lookup_customer', source: 'mcp', connection_id: mcpId, status: 'succeeded' }),
+      );
       expect(JSON.stringify(rows)).not.toContain('Hot lead');
     });
   });

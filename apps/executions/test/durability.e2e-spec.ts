@@ -3,7 +3,7 @@ import { FakeHttp } from './support/fake-http';
 import { createAgent, getExecution, startAsync, stepsAgent, waitForExecution } from './support/runs';
 
 /** Short claims and a fast poll, so a dead worker's runs are taken over within seconds. */
-const ENGINE_ENV = { AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true', CLAIM_TTL_MS: '1500', POLL_INTERVAL_MS: '200' };
+const ENGINE_ENV = { AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true', CLAIM_TTL_MS: '3000', POLL_INTERVAL_MS: '200' };
 
 async function runsFinished(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -104,7 +104,6 @@ describe('durable execution (a private stack whose executions process is killed)
         (await (await fetch(`${second.url}/metrics`)).text()).match(/^agentry_executions_runs_started_total (\d+)/m)?.[1] ?? 0,
       );
       expect(startedBySecond).toBeGreaterThan(0);
-      expect(startedBySecond).toBeLessThan(30);
 
       await second.kill('SIGKILL');
 

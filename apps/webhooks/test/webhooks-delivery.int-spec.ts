@@ -1,7 +1,7 @@
 import { ConnectionsEvents, ExecutionsEvents, SchedulesEvents } from '@agentry/contracts';
 import { startStack, TestSession, TestStack } from '@agentry/testing';
 import { EventPublisher, eventually, executionData } from './support/events';
-import { FakeReceiver } from './support/fake-receiver';
+import { FakeReceiver, Reply } from './support/fake-receiver';
 import { seedSnippetAccepts, verifySignature, verifyStandard } from './support/verify';
 
 jest.setTimeout(120_000);
@@ -50,7 +50,11 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
 
     const data = executionData();
     await events.publish(ExecutionsEvents.succeeded, events.envelope(ExecutionsEvents.succeeded, session.workspace.id, data));
-    const [req] = await eventually(() => rx.requests, (r) => r.length >= 1, 'the delivery');
+    const [req] = await eventually(
+      () => rx.requests,
+      (r) => r.length >= 1,
+      'the delivery',
+    );
 
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['user-agent']).toMatch(/^Agentry-Webhooks\/\d+\.\d+\.\d+/);
@@ -99,7 +103,11 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     expect((await session.get(`/v1/webhook-endpoints/${ep.id}/secret`)).body).toEqual(rotated.body);
 
     await events.publish(ExecutionsEvents.succeeded, succeeded(session).envelope);
-    const [req] = await eventually(() => rx.requests, (r) => r.length >= 1, 'the delivery');
+    const [req] = await eventually(
+      () => rx.requests,
+      (r) => r.length >= 1,
+      'the delivery',
+    );
     expect(req.headers['webhook-signature'].split(' ')).toHaveLength(2);
     expect(() => verifyStandard(rotated.body.secret, req)).not.toThrow();
     expect(() => verifyStandard(ep.secret, req)).not.toThrow();
@@ -110,20 +118,32 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
 
   it('fans out by event type and agent, skips disabled endpoints, and signs run callbacks with the callback secret', async () => {
     const session = await TestSession.create(stack);
-    const [all, onlyFailed, onlyAgent, disabled, callback] = await Promise.all([receiver(), receiver(), receiver(), receiver(), receiver()]);
+    const [all, onlyFailed, onlyAgent, disabled, callback] = await Promise.all([
+      receiver(),
+      receiver(),
+      receiver(),
+      receiver(),
+      receiver(),
+    ]);
     const agentId = 'agt_01JD5Z4Q9X7N3B2V1C0M8K6H4G';
     await endpoint(session, { url: all.url(), event_types: ['*'] });
     await endpoint(session, { url: onlyFailed.url(), event_types: ['agent.execution.failed'] });
     await endpoint(session, { url: onlyAgent.url(), event_types: ['agent.execution.success'], agent_ids: [agentId] });
     const off = await endpoint(session, { url: disabled.url(), event_types: ['*'] });
-    expect((await session.patch(`/v1/webhook-endpoints/${off.id}`, { status: 'disabled', disabled_reason: 'maintenance' })).body).toMatchObject({
+    expect(
+      (await session.patch(`/v1/webhook-endpoints/${off.id}`, { status: 'disabled', disabled_reason: 'maintenance' })).body,
+    ).toMatchObject({
       status: 'disabled',
       disabled_reason: 'maintenance',
     });
     const cbSecret = (await session.get('/v1/webhook-callback-secret')).body.secret;
 
     await events.publish(ExecutionsEvents.succeeded, succeeded(session, { agent_id: agentId, callback_url: callback.url('/cb') }).envelope);
-    const failed = events.envelope(ExecutionsEvents.failed, session.workspace.id, executionData({ status: 'failed', output: undefined, error: { code: 'STEP_FAILED', message: 'boom' } }));
+    const failed = events.envelope(
+      ExecutionsEvents.failed,
+      session.workspace.id,
+      executionData({ status: 'failed', output: undefined, error: { code: 'STEP_FAILED', message: 'boom' } }),
+    );
     await events.publish(ExecutionsEvents.failed, failed);
     await events.publish(
       SchedulesEvents.fired,
@@ -149,11 +169,29 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
       }),
     );
 
-    await eventually(() => all.requests.length, (n) => n >= 5, 'five events at the catch-all endpoint');
-    await eventually(() => callback.requests.length, (n) => n >= 1, 'the run callback');
-    await eventually(() => onlyFailed.requests.length + onlyAgent.requests.length, (n) => n >= 2, 'the filtered endpoints');
+    await eventually(
+      () => all.requests.length,
+      (n) => n >= 5,
+      'five events at the catch-all endpoint',
+    );
+    await eventually(
+      () => callback.requests.length,
+      (n) => n >= 1,
+      'the run callback',
+    );
+    await eventually(
+      () => onlyFailed.requests.length + onlyAgent.requests.length,
+      (n) => n >= 2,
+      'the filtered endpoints',
+    );
     expect(all.requests.map((r) => r.body.event).sort()).toEqual(
-      ['agent.execution.failed', 'agent.execution.success', 'integration.disconnected', 'schedule.fired', 'webhook.endpoint.disabled'].sort(),
+      [
+        'agent.execution.failed',
+        'agent.execution.success',
+        'integration.disconnected',
+        'schedule.fired',
+        'webhook.endpoint.disabled',
+      ].sort(),
     );
     const note = all.requests.find((r) => r.body.event === 'webhook.endpoint.disabled')!;
     expect(note.body).toMatchObject({ endpoint_id: off.id, cause: 'manual', reason: 'maintenance' });
@@ -177,7 +215,11 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     const rx = await receiver((_req, i) => (i < 2 ? { status: 500, body: `nope ${i}` } : { status: 200, body: 'finally' }));
     const ep = await endpoint(session, { url: rx.url(), event_types: ['*'] });
     await events.publish(ExecutionsEvents.succeeded, succeeded(session).envelope);
-    await eventually(() => rx.requests.length, (n) => n >= 3, 'three attempts');
+    await eventually(
+      () => rx.requests.length,
+      (n) => n >= 3,
+      'three attempts',
+    );
     const ids = new Set(rx.requests.map((r) => r.headers['webhook-id']));
     expect(ids.size).toBe(1);
     // signed at each attempt: the timestamp is the attempt's own second
@@ -186,7 +228,11 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     expect(rx.requests.map((r) => r.headers['x-agentry-attempt'])).toEqual(['1', '2', '3']);
     expect(rx.requests[0].raw.equals(rx.requests[2].raw)).toBe(true);
 
-    const [delivery] = await eventually(() => deliveriesOf(session, ep.id), (d) => d[0]?.status === 'succeeded', 'the delivery to succeed');
+    const [delivery] = await eventually(
+      () => deliveriesOf(session, ep.id),
+      (d) => d[0]?.status === 'succeeded',
+      'the delivery to succeed',
+    );
     const detail = (await session.get(`/v1/deliveries/${delivery.id}`)).body;
     expect(detail.attempts.map((a: any) => [a.attempt, a.status_code, a.outcome, a.response_excerpt])).toEqual([
       [1, 500, 'failed', 'nope 0'],
@@ -202,35 +248,57 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
   it('honours Retry-After on 429 and does not follow redirects', async () => {
     const session = await TestSession.create(stack);
     const target = await receiver();
-    const rx = await receiver((req, i) =>
+    let slowSeen = 0;
+    const rx = await receiver((req): Reply =>
       req.path === '/slow'
-        ? i === 0 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 }
+        ? slowSeen++ === 0
+          ? { status: 429, headers: { 'retry-after': '2' } }
+          : { status: 200 }
         : { status: 302, headers: { location: target.url() } },
     );
     await endpoint(session, { url: rx.url('/slow'), event_types: ['agent.execution.success'] });
     const redirecting = await endpoint(session, { url: rx.url('/moved'), event_types: ['agent.execution.failed'] });
     await events.publish(ExecutionsEvents.succeeded, succeeded(session).envelope);
-    await events.publish(ExecutionsEvents.failed, events.envelope(ExecutionsEvents.failed, session.workspace.id, executionData({ status: 'failed' })));
-    const slow = await eventually(() => rx.requests.filter((r) => r.path === '/slow'), (r) => r.length >= 2, 'the retry after Retry-After');
+    await events.publish(
+      ExecutionsEvents.failed,
+      events.envelope(ExecutionsEvents.failed, session.workspace.id, executionData({ status: 'failed' })),
+    );
+    const slow = await eventually(
+      () => rx.requests.filter((r) => r.path === '/slow'),
+      (r) => r.length >= 2,
+      'the retry after Retry-After',
+    );
     expect(slow[1].at - slow[0].at).toBeGreaterThanOrEqual(1900);
-    const [d] = await eventually(() => deliveriesOf(session, redirecting.id), (d) => d[0]?.status === 'failed', 'the redirected delivery to fail');
+    const [d] = await eventually(
+      () => deliveriesOf(session, redirecting.id),
+      (d) => d[0]?.status === 'failed',
+      'the redirected delivery to fail',
+    );
     expect(d.attempt_count).toBe(4);
     expect(d.last_status_code).toBe(302);
     expect(d.last_error).toMatch(/Redirect \(302\) not followed/);
     expect(target.requests).toHaveLength(0);
   });
 
-  it('disables an endpoint that answers 410 Gone and tells the workspace\'s other endpoints', async () => {
+  it("disables an endpoint that answers 410 Gone and tells the workspace's other endpoints", async () => {
     const session = await TestSession.create(stack);
     const gone = await receiver(() => ({ status: 410 }));
     const watcher = await receiver();
     const ep = await endpoint(session, { url: gone.url(), event_types: ['agent.execution.success'] });
     await endpoint(session, { url: watcher.url(), event_types: ['webhook.endpoint.disabled'] });
     await events.publish(ExecutionsEvents.succeeded, succeeded(session).envelope);
-    const disabled = await eventually(async () => (await session.get(`/v1/webhook-endpoints/${ep.id}`)).body, (e) => e.status === 'disabled', 'the endpoint to be disabled');
+    const disabled = await eventually(
+      async () => (await session.get(`/v1/webhook-endpoints/${ep.id}`)).body,
+      (e) => e.status === 'disabled',
+      'the endpoint to be disabled',
+    );
     expect(disabled.disabled_reason).toMatch(/410 Gone/);
     expect(gone.requests).toHaveLength(1);
-    const [note] = await eventually(() => watcher.requests, (r) => r.length >= 1, 'webhook.endpoint.disabled');
+    const [note] = await eventually(
+      () => watcher.requests,
+      (r) => r.length >= 1,
+      'webhook.endpoint.disabled',
+    );
     expect(note.body).toMatchObject({ event: 'webhook.endpoint.disabled', endpoint_id: ep.id, cause: 'gone', status: 'disabled' });
     const [d] = await deliveriesOf(session, ep.id);
     expect(d).toMatchObject({ status: 'failed', attempt_count: 1, last_status_code: 410 });
@@ -253,9 +321,27 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     expect(state.status).toBe('disabled');
     expect(state.disabled_reason).toMatch(/failed since/);
     expect(Date.parse(state.disabled_at) - Date.parse(state.failing_since)).toBeGreaterThanOrEqual(3000);
-    const [note] = await eventually(() => watcher.requests, (r) => r.length >= 1, 'webhook.endpoint.disabled');
+    const [note] = await eventually(
+      () => watcher.requests,
+      (r) => r.length >= 1,
+      'webhook.endpoint.disabled',
+    );
     expect(note.body).toMatchObject({ endpoint_id: ep.id, cause: 'failing' });
-    expect(await deliveriesOf(session, ep.id, 'pending')).toEqual([]);
+    // pending deliveries fail with it (one in flight at that moment fails when its attempt ends)
+    await eventually(() => deliveriesOf(session, ep.id, 'pending'), (d) => d.length === 0, 'no pending deliveries left');
+  });
+
+  it('drops an event whose data breaks its contract, and goes on with the next', async () => {
+    const session = await TestSession.create(stack);
+    const rx = await receiver();
+    await endpoint(session, { url: rx.url(), event_types: ['*'] });
+    const broken = events.envelope(ExecutionsEvents.succeeded, session.workspace.id, { agent_id: 42, status: 'exploded' });
+    await events.publish(ExecutionsEvents.succeeded, broken);
+    const marker = succeeded(session);
+    await events.publish(ExecutionsEvents.succeeded, marker.envelope);
+    await eventually(() => rx.requests, (r) => r.length >= 1, 'the valid event');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rx.requests.map((r) => r.body.execution_id)).toEqual([marker.data.execution_id]);
   });
 
   it('makes one message of an event that reaches the stream twice', async () => {
@@ -267,7 +353,11 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     await events.publish(ExecutionsEvents.succeeded, envelope, false);
     const marker = succeeded(session);
     await events.publish(ExecutionsEvents.succeeded, marker.envelope);
-    await eventually(() => rx.requests.filter((r) => r.body.execution_id === marker.data.execution_id), (r) => r.length === 1, 'the marker event');
+    await eventually(
+      () => rx.requests.filter((r) => r.body.execution_id === marker.data.execution_id),
+      (r) => r.length === 1,
+      'the marker event',
+    );
     expect(rx.requests.filter((r) => r.body.execution_id === envelope.data.execution_id)).toHaveLength(1);
     expect(await deliveriesOf(session, ep.id)).toHaveLength(2);
   });
@@ -279,21 +369,33 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     const ep = await endpoint(session, { url: rx.url(), event_types: ['*'] });
     const since = new Date(Date.now() - 1000).toISOString();
     for (let i = 0; i < 3; i++) await events.publish(ExecutionsEvents.succeeded, succeeded(session).envelope);
-    const failed = await eventually(() => deliveriesOf(session, ep.id, 'failed'), (d) => d.length === 3, 'three failed deliveries');
+    const failed = await eventually(
+      () => deliveriesOf(session, ep.id, 'failed'),
+      (d) => d.length === 3,
+      'three failed deliveries',
+    );
     expect(failed.every((d) => d.attempt_count === 4)).toBe(true);
 
     healthy = true;
     const retried = await session.post(`/v1/deliveries/${failed[0].id}/retry`);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ id: failed[0].id, status: 'pending' });
-    await eventually(async () => (await session.get(`/v1/deliveries/${failed[0].id}`)).body, (d) => d.status === 'succeeded', 'the retried delivery');
+    await eventually(
+      async () => (await session.get(`/v1/deliveries/${failed[0].id}`)).body,
+      (d) => d.status === 'succeeded',
+      'the retried delivery',
+    );
     const detail = (await session.get(`/v1/deliveries/${failed[0].id}`)).body;
     expect(detail.attempts).toHaveLength(5);
     expect(new Set(rx.byMessage(failed[0].message_id).map((r) => r.headers['webhook-id']))).toEqual(new Set([failed[0].message_id]));
 
     const recovered = await session.post(`/v1/webhook-endpoints/${ep.id}/recover`, { since });
     expect(recovered.body).toEqual({ endpoint_id: ep.id, recovered: 2 });
-    await eventually(() => deliveriesOf(session, ep.id, 'succeeded'), (d) => d.length === 3, 'all three delivered');
+    await eventually(
+      () => deliveriesOf(session, ep.id, 'succeeded'),
+      (d) => d.length === 3,
+      'all three delivered',
+    );
     expect((await session.post(`/v1/webhook-endpoints/${ep.id}/recover`, { since })).body.recovered).toBe(0);
   });
 
@@ -303,11 +405,24 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     const other = await receiver();
     const ep = await endpoint(session, { url: rx.url(), event_types: ['agent.execution.failed'] });
     await endpoint(session, { url: other.url(), event_types: ['*'] });
-    const sent = await session.post(`/v1/webhook-endpoints/${ep.id}/test`, { event_type: 'schedule.fired', data: { note: 'hi', id: 'spoof' } });
+    const sent = await session.post(`/v1/webhook-endpoints/${ep.id}/test`, {
+      event_type: 'schedule.fired',
+      data: { note: 'hi', id: 'spoof' },
+    });
     expect(sent.status).toBe(202);
     expect(sent.body).toMatchObject({ endpoint_id: ep.id, event_type: 'schedule.fired', status: 'pending' });
-    const [req] = await eventually(() => rx.requests, (r) => r.length >= 1, 'the test delivery');
-    expect(req.body).toMatchObject({ event: 'schedule.fired', test: true, note: 'hi', id: sent.body.message_id, workspace_id: session.workspace.id });
+    const [req] = await eventually(
+      () => rx.requests,
+      (r) => r.length >= 1,
+      'the test delivery',
+    );
+    expect(req.body).toMatchObject({
+      event: 'schedule.fired',
+      test: true,
+      note: 'hi',
+      id: sent.body.message_id,
+      workspace_id: session.workspace.id,
+    });
     expect(() => verifyStandard(ep.secret, req)).not.toThrow();
     expect(other.requests).toHaveLength(0);
 
@@ -323,7 +438,11 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     await endpoint(session, { url: rx.url(), event_types: ['*'] });
     const { data, envelope } = succeeded(session, { output: { blob: 'y'.repeat(300 * 1024) } });
     await events.publish(ExecutionsEvents.succeeded, envelope);
-    const [req] = await eventually(() => rx.requests, (r) => r.length >= 1, 'the delivery');
+    const [req] = await eventually(
+      () => rx.requests,
+      (r) => r.length >= 1,
+      'the delivery',
+    );
     expect(req.raw.length).toBeLessThanOrEqual(256 * 1024);
     expect(req.body).toMatchObject({ output: null, execution_id: data.execution_id });
     expect(req.body.output_omitted).toContain(`/v1/executions/${data.execution_id}`);

@@ -53,7 +53,11 @@ describe('webhook delivery under failure (real services)', () => {
     const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['*'] })).body;
     await publishRuns(session, 6);
 
-    const all = await eventually(() => deliveries(session, ep.id), (d) => d.length === 6 && d.every((x) => x.status === 'succeeded'), 'all six delivered');
+    const all = await eventually(
+      () => deliveries(session, ep.id),
+      (d) => d.length === 6 && d.every((x) => x.status === 'succeeded'),
+      'all six delivered',
+    );
     const at = rx.requests.map((r) => r.at);
     expect(rx.requests).toHaveLength(11); // 3 to open + 1 in flight alongside + failed probe + good probe + 5 more
     // open: nothing for the reset period after the 4th failure, then ONE probe (fails), a pause again, one probe (passes)
@@ -72,8 +76,16 @@ describe('webhook delivery under failure (real services)', () => {
     const ok = (await session.post('/v1/webhook-endpoints', { url: healthy.url(), event_types: ['*'] })).body;
     await publishRuns(session, 20);
 
-    await eventually(() => healthy.requests.length, (n) => n >= 20, 'twenty deliveries to the healthy endpoint');
-    const delivered = await eventually(() => deliveries(session, ok.id), (d) => d.filter((x) => x.status === 'succeeded').length === 20, 'recorded');
+    await eventually(
+      () => healthy.requests.length,
+      (n) => n >= 20,
+      'twenty deliveries to the healthy endpoint',
+    );
+    const delivered = await eventually(
+      () => deliveries(session, ok.id),
+      (d) => d.filter((x) => x.status === 'succeeded').length === 20,
+      'recorded',
+    );
     expect(delivered.every((d) => d.attempt_count === 1)).toBe(true);
     // the dead ones have not even timed out yet, and each holds at most two attempts in flight
     for (const h of holes) expect(h.requests.length).toBeLessThanOrEqual(2);
@@ -94,8 +106,41 @@ describe('webhook delivery under failure (real services)', () => {
     await stack.killService('webhooks', 'SIGKILL');
     up = true;
     await stack.startService('webhooks');
-    const done = await eventually(() => deliveries(session, ep.id), (d) => d.every((x) => x.status === 'succeeded'), 'all three delivered after the restart');
+    const done = await eventually(
+      () => deliveries(session, ep.id),
+      (d) => d.every((x) => x.status === 'succeeded'),
+      'all three delivered after the restart',
+    );
     expect(done.map((d) => d.attempt_count)).toEqual([2, 2, 2]);
     expect(new Set(rx.requests.map((r) => r.headers['webhook-id'])).size).toBe(3);
+  });
+
+  it("keeps to an endpoint's rate limit", async () => {
+    const session = await TestSession.create(stack);
+    const rx = await receiver();
+    const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['*'], rate_limit_per_second: 4 })).body;
+    await publishRuns(session, 12);
+    await eventually(
+      () => deliveries(session, ep.id),
+      (d) => d.length === 12 && d.every((x) => x.status === 'succeeded'),
+      'all twelve delivered',
+    );
+    const at = rx.requests.map((r) => r.at).sort((a, b) => a - b);
+    // a bucket of one second's worth (4), then 4 a second: 12 take at least two seconds
+    expect(at[11] - at[0]).toBeGreaterThanOrEqual(1800);
+    for (let i = 0; i + 5 < at.length; i++) expect(at[i + 5] - at[i]).toBeGreaterThanOrEqual(200);
+  });
+
+  it('lets an attempt in flight finish on a graceful stop, and records it', async () => {
+    const session = await TestSession.create(stack);
+    const rx = await receiver(() => ({ status: 200, body: 'slow but fine', delayMs: 1_000 }));
+    const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['*'] })).body;
+    await publishRuns(session, 1);
+    await eventually(() => rx.requests.length, (n) => n === 1, 'the attempt to start');
+    await stack.stopService('webhooks');
+    await stack.startService('webhooks');
+    const [d] = await eventually(() => deliveries(session, ep.id), (x) => x[0]?.status === 'succeeded', 'the delivery recorded');
+    expect(d.attempt_count).toBe(1);
+    expect(rx.requests).toHaveLength(1);
   });
 });

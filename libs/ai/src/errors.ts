@@ -1,13 +1,5 @@
 export type ProviderErrorKind =
-  | 'auth'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'bad_request'
-  | 'timeout'
-  | 'network'
-  | 'blocked'
-  | 'invalid_response'
-  | 'aborted';
+  'auth' | 'rate_limited' | 'unavailable' | 'bad_request' | 'timeout' | 'network' | 'blocked' | 'invalid_response' | 'aborted';
 
 /** A provider call that failed; `retryable` says another attempt later may work (after `attempts` tries here). */
 export class ProviderError extends Error {

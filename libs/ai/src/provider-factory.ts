@@ -15,7 +15,12 @@ export function isModelPlatform(platform: string): platform is ModelPlatform {
 export function createProvider(platform: ModelPlatform, config: Record<string, unknown>, http: Partial<HttpSettings> = {}): ModelProvider {
   const str = (k: string) => (typeof config[k] === 'string' && config[k] !== '' ? (config[k] as string) : undefined);
   if (platform === 'anthropic') {
-    return new AnthropicProvider({ baseUrl: str('base_url') ?? 'https://api.anthropic.com', apiKey: str('api_key') ?? '', version: str('anthropic_version'), http });
+    return new AnthropicProvider({
+      baseUrl: str('base_url') ?? 'https://api.anthropic.com',
+      apiKey: str('api_key') ?? '',
+      version: str('anthropic_version'),
+      http,
+    });
   }
   return new OpenAiProvider({
     baseUrl: str('base_url') ?? 'https://api.openai.com/v1',

@@ -7,7 +7,11 @@ import { createProvider } from './provider-factory';
 import { ChatMessage } from './types';
 
 const http = { allowPrivateNetworks: true, retryBaseMs: 20, maxRetries: 2 };
-const lookup = { name: 'crm__lookup', description: 'Find a customer', parameters: { type: 'object', properties: { email: { type: 'string' } } } };
+const lookup = {
+  name: 'crm__lookup',
+  description: 'Find a customer',
+  parameters: { type: 'object', properties: { email: { type: 'string' } } },
+};
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
   try {
@@ -30,9 +34,18 @@ describe(OpenAiProvider.name, () => {
   afterAll(() => fake.close());
 
   it('sends messages and tools, and reads tool_calls and usage', async () => {
-    fake.setBrain(() => ({ toolCalls: [{ id: 'call_a', name: 'crm__lookup', arguments: { email: 'ada@example.com' } }], usage: { input: 30, output: 7 } }));
+    fake.setBrain(() => ({
+      toolCalls: [{ id: 'call_a', name: 'crm__lookup', arguments: { email: 'ada@example.com' } }],
+      usage: { input: 30, output: 7 },
+    }));
 
-    const res = await sut.chat({ model: 'gpt-test', messages: [{ role: 'user', content: 'Who is ada?' }], tools: [lookup], temperature: 0.2, maxTokens: 100 });
+    const res = await sut.chat({
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'Who is ada?' }],
+      tools: [lookup],
+      temperature: 0.2,
+      maxTokens: 100,
+    });
 
     expect(res).toEqual({
       text: '',
@@ -43,7 +56,12 @@ describe(OpenAiProvider.name, () => {
       rawFinishReason: 'tool_calls',
     });
     const sent = fake.calls()[0];
-    expect(sent).toMatchObject({ model: 'gpt-test', temperature: 0.2, max_tokens: 100, tools: [{ type: 'function', function: { name: 'crm__lookup' } }] });
+    expect(sent).toMatchObject({
+      model: 'gpt-test',
+      temperature: 0.2,
+      max_tokens: 100,
+      tools: [{ type: 'function', function: { name: 'crm__lookup' } }],
+    });
     expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-test-1234');
   });
 
@@ -61,7 +79,11 @@ describe(OpenAiProvider.name, () => {
     expect(fake.calls().at(-1).messages).toEqual([
       { role: 'system', content: 'Be brief' },
       { role: 'user', content: 'Who is ada?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'crm__lookup', arguments: '{"email":"a@x"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'crm__lookup', arguments: '{"email":"a@x"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_a', content: '{"plan":"pro"}' },
     ]);
   });
@@ -100,7 +122,9 @@ describe(OpenAiProvider.name, () => {
   });
 
   it('waits what Retry-After asks on a 429, then succeeds', async () => {
-    fake.setBrain((_, n) => (n === 1 ? { error: { status: 429, headers: { 'retry-after': '1' }, message: 'slow down' } } : { text: 'done' }));
+    fake.setBrain((_, n) =>
+      n === 1 ? { error: { status: 429, headers: { 'retry-after': '1' }, message: 'slow down' } } : { text: 'done' },
+    );
     const started = Date.now();
 
     const res = await sut.chat({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] });
@@ -158,9 +182,20 @@ describe(AnthropicProvider.name, () => {
   afterAll(() => fake.close());
 
   it('reads tool_use blocks and usage, with the required headers and max_tokens', async () => {
-    fake.setBrain(() => ({ text: 'Let me check.', toolCalls: [{ id: 'toolu_1', name: 'crm__lookup', arguments: { email: 'a@x' } }], usage: { input: 40, output: 9 } }));
+    fake.setBrain(() => ({
+      text: 'Let me check.',
+      toolCalls: [{ id: 'toolu_1', name: 'crm__lookup', arguments: { email: 'a@x' } }],
+      usage: { input: 40, output: 9 },
+    }));
 
-    const res = await sut.chat({ model: 'claude-test', messages: [{ role: 'system', content: 'Be brief' }, { role: 'user', content: 'Who?' }], tools: [lookup] });
+    const res = await sut.chat({
+      model: 'claude-test',
+      messages: [
+        { role: 'system', content: 'Be brief' },
+        { role: 'user', content: 'Who?' },
+      ],
+      tools: [lookup],
+    });
 
     expect(res).toMatchObject({
       text: 'Let me check.',
@@ -169,12 +204,20 @@ describe(AnthropicProvider.name, () => {
       finishReason: 'tool_calls',
       rawFinishReason: 'tool_use',
     });
-    expect(fake.calls()[0]).toMatchObject({ system: 'Be brief', max_tokens: 4096, tools: [{ name: 'crm__lookup', input_schema: lookup.parameters }] });
+    expect(fake.calls()[0]).toMatchObject({
+      system: 'Be brief',
+      max_tokens: 4096,
+      tools: [{ name: 'crm__lookup', input_schema: lookup.parameters }],
+    });
     expect(fake.requests.at(-1)!.headers).toMatchObject({ 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' });
   });
 
   it('streams text and tool_use input deltas', async () => {
-    fake.setBrain(() => ({ text: 'Checking the CRM now.', toolCalls: [{ name: 'crm__lookup', arguments: { email: 'ada@example.com' } }], usage: { input: 5, output: 20 } }));
+    fake.setBrain(() => ({
+      text: 'Checking the CRM now.',
+      toolCalls: [{ name: 'crm__lookup', arguments: { email: 'ada@example.com' } }],
+      usage: { input: 5, output: 20 },
+    }));
     const deltas: string[] = [];
 
     const res = await sut.chat({ model: 'claude-test', messages: [{ role: 'user', content: 'go' }] }, { onText: (d) => deltas.push(d) });
@@ -196,7 +239,14 @@ describe('message conversion and retry timing', () => {
   it('turns tool results into one user turn of tool_result blocks', () => {
     const converted = toAnthropic([
       { role: 'user', content: 'hi' },
-      { role: 'assistant', content: 'Two lookups', toolCalls: [{ id: 't1', name: 'a', arguments: {} }, { id: 't2', name: 'b', arguments: { x: 1 } }] },
+      {
+        role: 'assistant',
+        content: 'Two lookups',
+        toolCalls: [
+          { id: 't1', name: 'a', arguments: {} },
+          { id: 't2', name: 'b', arguments: { x: 1 } },
+        ],
+      },
       { role: 'tool', toolCallId: 't1', name: 'a', content: 'one' },
       { role: 'tool', toolCallId: 't2', name: 'b', content: 'boom', isError: true },
     ]);

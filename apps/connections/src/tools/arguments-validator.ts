@@ -19,7 +19,8 @@ function toDetail(e: ErrorObject): ErrorDetail {
   const path = ['arguments', ...pathOf(e)];
   if (e.keyword === 'required') return { field: [...path, params.missingProperty].join('.'), reason: 'is required' };
   if (e.keyword === 'additionalProperties') return { field: [...path, params.additionalProperty].join('.'), reason: 'unknown field' };
-  if (e.keyword === 'enum') return { field: path.join('.'), reason: `must be one of: ${(params.allowedValues ?? []).map(String).join(', ')}` };
+  if (e.keyword === 'enum')
+    return { field: path.join('.'), reason: `must be one of: ${(params.allowedValues ?? []).map(String).join(', ')}` };
   return { field: path.join('.'), reason: e.message ?? 'is invalid' };
 }
 

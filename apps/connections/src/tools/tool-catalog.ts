@@ -38,11 +38,15 @@ export class ToolCatalog {
     const active = await this.connections.listActive(workspaceId);
     const out: CatalogTool[] = this.registry.builtins.map((t) => builtinEntry(t));
     for (const c of active) for (const t of this.registry.forPlatform(c.platform)) out.push(platformEntry(t, c));
-    const mcp = await this.mcpTools(active.filter((c) => c.platform === 'mcp'), refresh);
+    const mcp = await this.mcpTools(
+      active.filter((c) => c.platform === 'mcp'),
+      refresh,
+    );
     for (const { connection, tool } of mcp) out.push(mcpEntry(tool, connection));
     if (includeAll) {
       const connected = new Set(active.map((c) => c.platform));
-      for (const t of this.registry.platformTools) if (!connected.has(t.platform!)) out.push({ ...platformEntry(t, null), available: false });
+      for (const t of this.registry.platformTools)
+        if (!connected.has(t.platform!)) out.push({ ...platformEntry(t, null), available: false });
     }
     return out;
   }
@@ -71,7 +75,11 @@ export class ToolCatalog {
     return {
       id: c.id,
       revision: String(c.revision),
-      config: { url: String(config.url), auth_token: config.auth_token as string | undefined, headers: config.headers as Record<string, string> },
+      config: {
+        url: String(config.url),
+        auth_token: config.auth_token as string | undefined,
+        headers: config.headers as Record<string, string>,
+      },
     };
   }
 

@@ -29,7 +29,10 @@ describe(ToolRegistry.name, () => {
     for (const platform of PLATFORMS.filter((p) => !p.dynamicTools)) {
       expect({ platform: platform.id, tools: platform.tools.map((t) => t.name).sort() }).toEqual({
         platform: platform.id,
-        tools: sut.forPlatform(platform.id).map((t) => t.name).sort(),
+        tools: sut
+          .forPlatform(platform.id)
+          .map((t) => t.name)
+          .sort(),
       });
     }
   });

@@ -1,8 +1,17 @@
 import { ApiResponse, expectStatus, TestSession } from '@agentry/testing';
 
 /** Creates a connection and tests it, so it is `active` and its tools are callable. */
-export async function activeConnection(session: TestSession, platform: string, config: Record<string, unknown>, name = `${platform} tools`) {
-  const res = expectStatus(await session.admin.post('/v1/connections', { platform, name, config, test: true }), 201, `POST /v1/connections (${platform})`);
+export async function activeConnection(
+  session: TestSession,
+  platform: string,
+  config: Record<string, unknown>,
+  name = `${platform} tools`,
+) {
+  const res = expectStatus(
+    await session.admin.post('/v1/connections', { platform, name, config, test: true }),
+    201,
+    `POST /v1/connections (${platform})`,
+  );
   if (res.body.status !== 'active') throw new Error(`${platform} connection is ${res.body.status}: ${res.body.error_message}`);
   return res.body as { id: string; name: string };
 }
@@ -29,7 +38,14 @@ export async function postSse(baseUrl: string, key: string, path: string, body: 
       if (event && data) events.push({ event, data: JSON.parse(data) });
     }
   }
-  return { status: res.status, type, headers: Object.fromEntries(res.headers), events, json: type.includes('json') ? JSON.parse(text) : undefined };
+  return {
+    status: res.status,
+    type,
+    headers: Object.fromEntries(res.headers),
+    events,
+    json: type.includes('json') ? JSON.parse(text) : undefined,
+  };
 }
 
-export const errorOf = (res: ApiResponse) => res.body?.error as { code: string; message: string; details?: { field: string; reason: string }[] };
+export const errorOf = (res: ApiResponse) =>
+  res.body?.error as { code: string; message: string; details?: { field: string; reason: string }[] };

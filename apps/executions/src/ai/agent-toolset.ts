@@ -47,7 +47,10 @@ export function parseToolRequests(raw: unknown): ToolRequest[] {
 }
 
 function modelNameOf(name: string, taken: Set<string>): string {
-  const base = name.replace(/\./g, '__').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
+  const base = name
+    .replace(/\./g, '__')
+    .replace(/[^A-Za-z0-9_-]/g, '_')
+    .slice(0, 60);
   let candidate = base;
   for (let n = 2; taken.has(candidate); n++) candidate = `${base}_${n}`;
   taken.add(candidate);
@@ -74,7 +77,13 @@ export class AgentToolset {
       const available = matches.filter((t) => t.available);
       if (available.length === 0) {
         if (matches.length > 0 || (req.connectionId && catalog.some((t) => t.name === req.name))) {
-          throw aiStepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, `tool ${req.name} needs an active ${matches[0]?.platform ?? ''} connection${req.connectionId ? ` (${req.connectionId})` : ''}`.replace('  ', ' '));
+          throw aiStepError(
+            StepErrorCode.INTEGRATION_NOT_CONNECTED,
+            `tool ${req.name} needs an active ${matches[0]?.platform ?? ''} connection${req.connectionId ? ` (${req.connectionId})` : ''}`.replace(
+              '  ',
+              ' ',
+            ),
+          );
         }
         if (req.name.startsWith('mcp.') && !catalog.some((t) => t.source === 'mcp')) {
           throw aiStepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, `tool ${req.name} needs an MCP server connection; none is active`);
@@ -82,7 +91,10 @@ export class AgentToolset {
         throw invalidWith('agent', `unknown tool "${req.name}" (see GET /v1/tools)`);
       }
       if (available.length > 1) {
-        throw invalidWith('agent', `several connections provide ${req.name}; name one: { "name": "${req.name}", "connection_id": "${available[0].connection_id}" }`);
+        throw invalidWith(
+          'agent',
+          `several connections provide ${req.name}; name one: { "name": "${req.name}", "connection_id": "${available[0].connection_id}" }`,
+        );
       }
       const view = available[0];
       return { name: view.name, modelName: modelNameOf(view.name, taken), connectionId: view.connection_id, view };
@@ -112,11 +124,17 @@ export class AgentToolset {
     if (!tool) return done(`Error: there is no tool named ${call.name}. Use one of: ${[...this.byModelName.keys()].join(', ')}`, true);
     if (call.argumentsError) return done(`Error: ${call.argumentsError}`, true);
     try {
-      const view = await client.call(target, { name: tool.name, arguments: call.arguments, ...(tool.connectionId ? { connectionId: tool.connectionId } : {}) });
+      const view = await client.call(target, {
+        name: tool.name,
+        arguments: call.arguments,
+        ...(tool.connectionId ? { connectionId: tool.connectionId } : {}),
+      });
       return done(typeof view.output === 'string' ? view.output : JSON.stringify(view.output ?? null), view.is_error, view.id);
     } catch (err) {
       if (isFatalToolError(err)) {
-        throw aiStepError(StepErrorCode.STEP_FAILED, `tool ${tool.name} could not be called: ${(err as Error).message}`, { retryable: true });
+        throw aiStepError(StepErrorCode.STEP_FAILED, `tool ${tool.name} could not be called: ${(err as Error).message}`, {
+          retryable: true,
+        });
       }
       const e = err as AppError;
       const details = e.details?.length ? ` (${e.details.map((d) => `${d.field}: ${d.reason}`).join('; ')})` : '';

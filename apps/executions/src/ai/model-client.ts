@@ -48,7 +48,7 @@ export class ModelClient {
 
   async bind(workspaceId: string, connectionId: string | undefined, model: string | undefined): Promise<BoundModel> {
     if (!connectionId) {
-      throw aiStepError(StepErrorCode.INVALID_STEP_INPUT, 'connection_id is required (in the step, or as the agent\'s llm.connection_id)');
+      throw aiStepError(StepErrorCode.INVALID_STEP_INPUT, "connection_id is required (in the step, or as the agent's llm.connection_id)");
     }
     let connection: ResolvedConnection;
     try {
@@ -57,7 +57,9 @@ export class ModelClient {
       if (err instanceof AppError && (err.code === ErrorCode.INTEGRATION_NOT_CONNECTED || err.code === ErrorCode.NOT_FOUND)) {
         throw aiStepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, err.message);
       }
-      throw aiStepError(StepErrorCode.STEP_FAILED, `connection ${connectionId} could not be resolved: ${(err as Error).message}`, { retryable: true });
+      throw aiStepError(StepErrorCode.STEP_FAILED, `connection ${connectionId} could not be resolved: ${(err as Error).message}`, {
+        retryable: true,
+      });
     }
     if (!isModelPlatform(connection.platform)) {
       throw aiStepError(
@@ -66,7 +68,11 @@ export class ModelClient {
       );
     }
     const chosen = model ?? (typeof connection.config.default_model === 'string' ? connection.config.default_model : undefined);
-    if (!chosen) throw aiStepError(StepErrorCode.INVALID_STEP_INPUT, 'model is required (in the step, the agent\'s llm.model, or the connection\'s default_model)');
+    if (!chosen)
+      throw aiStepError(
+        StepErrorCode.INVALID_STEP_INPUT,
+        "model is required (in the step, the agent's llm.model, or the connection's default_model)",
+      );
     const provider = createProvider(connection.platform, connection.config, {
       allowPrivateNetworks: this.config.AGENTRY_ALLOW_PRIVATE_NETWORKS,
       timeoutMs: this.ai.LLM_TIMEOUT_MS,
@@ -78,7 +84,12 @@ export class ModelClient {
   }
 
   /** One model call; with `stream`, text deltas are published for the run's live view. */
-  async chat(bound: BoundModel, request: Omit<ChatRequest, 'model'>, signal: AbortSignal, stream: StreamTarget | null): Promise<ChatResponse> {
+  async chat(
+    bound: BoundModel,
+    request: Omit<ChatRequest, 'model'>,
+    signal: AbortSignal,
+    stream: StreamTarget | null,
+  ): Promise<ChatResponse> {
     const onText = stream && this.ai.LLM_STREAM ? (delta: string) => this.publishDelta(stream, delta) : undefined;
     try {
       return await bound.provider.chat({ ...request, model: bound.model }, { signal, ...(onText ? { onText } : {}) });
@@ -89,7 +100,13 @@ export class ModelClient {
 
   private publishDelta(target: StreamTarget, delta: string): void {
     if (this.nats.nc.isClosed()) return;
-    const msg: LlmDeltaMessage = { execution_id: target.executionId, step_id: target.stepId, call: target.call, delta, at: new Date().toISOString() };
+    const msg: LlmDeltaMessage = {
+      execution_id: target.executionId,
+      step_id: target.stepId,
+      call: target.call,
+      delta,
+      at: new Date().toISOString(),
+    };
     this.nats.nc.publish(llmDeltaSubject(target.executionId), JSON.stringify(msg));
   }
 }
@@ -102,4 +119,3 @@ function toStepError(err: unknown, signal: AbortSignal): unknown {
   const attempts = err.attempts > 1 ? ` (after ${err.attempts} attempts)` : '';
   return aiStepError(AiStepErrorCode.LLM_PROVIDER_ERROR, `${err.message}${attempts}`, { retryable: err.retryable });
 }
-

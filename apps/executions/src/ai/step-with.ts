@@ -12,7 +12,8 @@ export function invalidWith(type: string, message: string) {
 export function optionalString(type: string, w: With, key: string, max = 100_000): string | undefined {
   const v = w[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw invalidWith(type, `${key} must be a non-empty string of at most ${max} characters`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > max)
+    throw invalidWith(type, `${key} must be a non-empty string of at most ${max} characters`);
   return v;
 }
 
@@ -47,16 +48,24 @@ export function conversation(type: string, w: With): ChatMessage[] {
   const system = optionalString(type, w, 'system');
   if (system) out.push({ role: 'system', content: system });
   if (w.messages !== undefined && w.messages !== null) {
-    if (!Array.isArray(w.messages) || w.messages.length > 500) throw invalidWith(type, 'messages must be an array of { role, content } (at most 500)');
+    if (!Array.isArray(w.messages) || w.messages.length > 500)
+      throw invalidWith(type, 'messages must be an array of { role, content } (at most 500)');
     w.messages.forEach((m: unknown, i) => {
       const msg = m as { role?: unknown; content?: unknown };
-      if (!msg || typeof msg !== 'object' || !ROLES.includes(String(msg.role))) throw invalidWith(type, `messages[${i}].role must be one of ${ROLES.join(', ')}`);
-      const content = typeof msg.content === 'string' ? msg.content : msg.content === undefined || msg.content === null ? '' : JSON.stringify(msg.content);
+      if (!msg || typeof msg !== 'object' || !ROLES.includes(String(msg.role)))
+        throw invalidWith(type, `messages[${i}].role must be one of ${ROLES.join(', ')}`);
+      const content =
+        typeof msg.content === 'string'
+          ? msg.content
+          : msg.content === undefined || msg.content === null
+            ? ''
+            : JSON.stringify(msg.content);
       out.push({ role: msg.role as 'user', content });
     });
   }
   const prompt = w.prompt;
-  if (prompt !== undefined && prompt !== null) out.push({ role: 'user', content: typeof prompt === 'string' ? prompt : JSON.stringify(prompt) });
+  if (prompt !== undefined && prompt !== null)
+    out.push({ role: 'user', content: typeof prompt === 'string' ? prompt : JSON.stringify(prompt) });
   if (!out.some((m) => m.role === 'user')) throw invalidWith(type, 'give a prompt, or messages with at least one user message');
   return out;
 }

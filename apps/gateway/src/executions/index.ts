@@ -1,4 +1,6 @@
+import { ApprovalsController } from '../approvals/approvals.controller';
+import { HooksController } from '../hooks/hooks.controller';
 import { ExecutionsController } from './executions.controller';
 
 /** The gateway's routes for runs, approvals and inbound hooks (registered in app.module.ts). */
-export const EXECUTIONS_CONTROLLERS = [ExecutionsController];
+export const EXECUTIONS_CONTROLLERS = [ExecutionsController, ApprovalsController, HooksController];

@@ -3,6 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayConfig } from '../config/gateway.config';
+import { captureHookRawBody } from '../hooks/raw-body';
 import { setupOpenApi } from '../openapi/openapi';
 import { applyStatusOverride } from './status-override';
 
@@ -29,6 +30,7 @@ export function configureHttp(app: NestFastifyApplication, config: GatewayConfig
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only (Nest's parsers are off, see main.ts): anything else is a 415, not a string handed to a handler.
   fastify.removeContentTypeParser(['text/plain']);
+  captureHookRawBody(fastify);
   fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     reply.header('X-Request-Id', req.id);
   });

@@ -164,7 +164,7 @@ export class SchedulesController {
   @RequireScopes('schedules:read')
   @ScheduleParam()
   @ApiOperation({
-    summary: "List a schedule's fires, newest first",
+    summary: "List a schedule's fires, newest due time first",
     description: 'Each due time and what became of it: started (with its execution), skipped by the overlap policy, buffered, pending or failed.',
   })
   @ApiPage(ScheduleFireView)

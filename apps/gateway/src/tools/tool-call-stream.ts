@@ -65,5 +65,3 @@ export async function streamToolCall(nats: NatsHandles, reply: FastifyReply, req
     if (open) reply.raw.end();
   }
 }
-
-

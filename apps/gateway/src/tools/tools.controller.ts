@@ -25,7 +25,7 @@ const RPC_MARGIN_MS = 5_000;
 const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
 const CALL_NOTE =
-  '`arguments` are validated against the tool\'s `input_schema` first (400 names each field, e.g. `arguments.channel`). ' +
+  "`arguments` are validated against the tool's `input_schema` first (400 names each field, e.g. `arguments.channel`). " +
   'Without `connection_id` the one active connection that provides the tool is used (none: 424 `INTEGRATION_NOT_CONNECTED`; several: 400). ' +
   'A tool that ran but reported a failure (an MCP `isError` result, Slack `ok: false`, a 4xx from the platform) answers 200 with `is_error: true`; ' +
   'a platform that is down, rate limiting or too slow answers 500 `EXECUTION_FAILED` (retryable). Every call is audited (who, which tool, when, outcome), never its arguments or result.';

@@ -69,7 +69,8 @@ export class WebhookDeliveriesController {
   @RequireScopes('webhooks:write')
   @ApiOperation({
     summary: 'Show the secret that signs run callbacks',
-    description: "Deliveries to a run's `callback_url` are signed like endpoint deliveries, with this workspace-wide secret (made on first use).",
+    description:
+      "Deliveries to a run's `callback_url` are signed like endpoint deliveries, with this workspace-wide secret (made on first use).",
   })
   @ApiOkResponse({ type: WebhookSecretView })
   @ApiErrors(403)

@@ -58,7 +58,10 @@ export class WebhookEndpointsController {
 
   @Get()
   @RequireScopes('webhooks:read')
-  @ApiOperation({ summary: 'List webhook endpoints, newest first', description: 'Filter by `status` (enabled or disabled). Secrets are not listed.' })
+  @ApiOperation({
+    summary: 'List webhook endpoints, newest first',
+    description: 'Filter by `status` (enabled or disabled). Secrets are not listed.',
+  })
   @ApiPage(WebhookEndpointView)
   @ApiErrors(400, 403)
   list(@Ctx() ctx: RpcContext, @Query() query: ListWebhookEndpointsQuery): Promise<Page<WebhookEndpointView>> {
@@ -82,7 +85,7 @@ export class WebhookEndpointsController {
     summary: 'Update a webhook endpoint, or disable/enable it',
     description:
       '`status: "disabled"` (with an optional `disabled_reason`) fails its pending deliveries and sends `webhook.endpoint.disabled` to the ' +
-      "workspace's other endpoints; `status: \"enabled\"` clears the failure streak. A new `url` is checked like on create.",
+      'workspace\'s other endpoints; `status: "enabled"` clears the failure streak. A new `url` is checked like on create.',
   })
   @ApiOkResponse({ type: WebhookEndpointView })
   @ApiErrors(400, 403, 404, 413)
@@ -157,14 +160,21 @@ export class WebhookEndpointsController {
   })
   @ApiAcceptedResponse({ type: DeliveryView })
   @ApiErrors(400, 403, 404, 409, 413)
-  test(@Ctx() ctx: RpcContext, @Param('id', Ref('Webhook endpoint')) id: string, @Body() body: TestWebhookEndpointRequest): Promise<DeliveryView> {
+  test(
+    @Ctx() ctx: RpcContext,
+    @Param('id', Ref('Webhook endpoint')) id: string,
+    @Body() body: TestWebhookEndpointRequest,
+  ): Promise<DeliveryView> {
     return this.rpc.call(WebhooksRpc.testEndpoint, { endpoint: id, ...body }, ctx);
   }
 
   @Get(':id/deliveries')
   @RequireScopes('webhooks:read')
   @EndpointParam()
-  @ApiOperation({ summary: "List an endpoint's deliveries, newest first", description: 'Filter by `status` (pending, succeeded, failed) and `event_type`.' })
+  @ApiOperation({
+    summary: "List an endpoint's deliveries, newest first",
+    description: 'Filter by `status` (pending, succeeded, failed) and `event_type`.',
+  })
   @ApiPage(DeliveryView)
   @ApiErrors(400, 403, 404)
   deliveries(
@@ -182,7 +192,8 @@ export class WebhookEndpointsController {
   @EndpointParam()
   @ApiOperation({
     summary: 'Re-send every failed delivery since a time',
-    description: 'Failed deliveries of this endpoint created in [`since`, `until`) are due again at once, from the start of the retry schedule. The endpoint must be enabled.',
+    description:
+      'Failed deliveries of this endpoint created in [`since`, `until`) are due again at once, from the start of the retry schedule. The endpoint must be enabled.',
   })
   @ApiOkResponse({ type: RecoverResultView })
   @ApiErrors(400, 403, 404, 409)

@@ -14,6 +14,21 @@ export class SchedulesConfig extends ServiceConfig {
   @Max(60_000)
   SCHEDULER_TICK_MS: number = 500;
 
+  /** Shortest sleep between two claims: due times closer than this share one claim (the lag it may add). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  SCHEDULER_MIN_SLEEP_MS: number = 25;
+
+  /**
+   * Claim transactions a replica runs at once. SKIP LOCKED keeps them disjoint; more than one hides a
+   * round's database latency when many schedules are due.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  SCHEDULER_CLAIM_WORKERS: number = 2;
+
   /** Schedules claimed per transaction. */
   @IsInt()
   @Min(1)

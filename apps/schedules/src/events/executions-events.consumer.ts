@@ -56,20 +56,17 @@ export class ExecutionsEventsConsumer implements OnApplicationBootstrap, OnAppli
 
   private async apply(event: EventEnvelope<ExecutionEventData>, m: EntityManager): Promise<void | (() => void)> {
     const d = event.data;
-    if (d.trigger_type !== 'schedule') return;
-    const scheduleId = await this.fires.scheduleOfExecution(m, d.execution_id);
-    if (!scheduleId) {
-      // The run exists but its start is not recorded yet (the reply is on its way, or is retried after a
-      // crash). `queued` says nothing the reply does not; a later status is redelivered until it can be
-      // applied. Nothing to wait for once the schedule has no pending fire.
-      if (d.status === 'queued') return;
-      if (d.trigger_id && (await this.fires.hasPending(m, d.trigger_id))) {
-        throw new Error(`run ${d.execution_id} of schedule ${d.trigger_id} is not recorded yet`);
-      }
-      return;
+    const scheduleId = d.trigger_id;
+    if (d.trigger_type !== 'schedule' || !scheduleId) return;
+    if ((await this.schedules.lockMany(m, [scheduleId])).length === 0) return; // deleted
+    if (!(await this.fires.applyExecutionStatus(m, scheduleId, d.execution_id, d.status, new Date(event.occurred_at)))) {
+      // Already applied (an older event, or the run ended), or the run's start is not recorded yet (the
+      // reply is on its way, or is retried after a crash): then redeliver until it is. `queued` says
+      // nothing the reply does not. Nothing to wait for once the schedule has no pending fire.
+      if (d.status === 'queued' || !(await this.fires.hasPending(m, scheduleId))) return;
+      if (await this.fires.knowsExecution(m, scheduleId, d.execution_id)) return;
+      throw new Error(`run ${d.execution_id} of schedule ${scheduleId} is not recorded yet`);
     }
-    await this.schedules.lockMany(m, [scheduleId]);
-    if (!(await this.fires.applyExecutionStatus(m, d.execution_id, d.status, new Date(event.occurred_at)))) return;
     await this.schedules.setLastStatus(m, scheduleId, d.execution_id, d.status);
     if (!(TERMINAL_STATUSES as readonly string[]).includes(d.status)) return;
     const promoted = await this.fires.promoteBuffered(m, [scheduleId], this.clock.now());

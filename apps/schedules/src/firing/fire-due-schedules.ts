@@ -5,8 +5,7 @@ import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { SchedulesConfig } from '../config/schedules.config';
 import { FireToStart, NewFire, ScheduleFiresRepository } from '../schedules/schedule-fires.repository';
-import { ScheduleEntity } from '../schedules/schedule.entity';
-import { ScheduleAdvance, SchedulesRepository } from '../schedules/schedules.repository';
+import { DueSchedule, ScheduleAdvance, SchedulesRepository } from '../schedules/schedules.repository';
 import { Clock } from '../timing/clock';
 import { overlapDecision, planFires } from '../timing/fire-plan';
 import { cachedRuleOf } from '../timing/rule-cache';
@@ -58,7 +57,7 @@ export class FireDueSchedules {
       due.filter((s) => s.overlapPolicy !== 'allow').map((s) => s.id),
     );
     const leaseUntil = new Date(now.getTime() + this.config.SCHEDULES_START_LEASE_MS);
-    const planned: { schedule: ScheduleEntity; fires: NewFire[]; nextRunAt: Date | null }[] = [];
+    const planned: { schedule: DueSchedule; fires: NewFire[]; nextRunAt: Date | null }[] = [];
     for (const s of due) {
       const plan = this.plan(s, now);
       if (!plan) {
@@ -114,7 +113,7 @@ export class FireDueSchedules {
     return { claimed: due.length, toStart, events: events.length };
   }
 
-  private plan(s: ScheduleEntity, now: Date) {
+  private plan(s: DueSchedule, now: Date) {
     try {
       return planFires({
         rule: cachedRuleOf(s),

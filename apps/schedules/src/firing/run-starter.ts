@@ -15,6 +15,8 @@ const RETRYABLE: readonly string[] = [ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.I
 const MAX_BACKOFF_MS = 60_000;
 const FLUSH_AT = 200;
 const FLUSH_DELAY_MS = 10;
+/** Outcomes recorded per transaction at most. */
+const MAX_RECORD_BATCH = 2_000;
 
 export type StartOutcome =
   | { kind: 'started'; fire: FireToStart; executionId: string; status: StartedOutcome['status'] }
@@ -38,7 +40,7 @@ export class RunStarter {
   private inflight = 0;
   private outcomes: StartOutcome[] = [];
   private flushTimer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private flushing?: Promise<void>;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -126,16 +128,21 @@ export class RunStarter {
 
   private collect(outcome: StartOutcome): void {
     this.outcomes.push(outcome);
+    if (this.flushing) return; // the running flush takes it next
     if (this.outcomes.length >= FLUSH_AT) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
-  /** Records collected outcomes; flushes run one at a time. */
+  /**
+   * Records what was collected, one transaction at a time: while one is written the next batch gathers,
+   * so batches grow when the database is slow instead of transactions queueing up.
+   */
   private flush(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    const batch = this.outcomes.splice(0);
-    this.flushing = this.flushing.then(() => (batch.length ? this.recordWithRetry(batch) : undefined));
+    this.flushing ??= (async () => {
+      while (this.outcomes.length > 0) await this.recordWithRetry(this.outcomes.splice(0, MAX_RECORD_BATCH));
+    })().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 

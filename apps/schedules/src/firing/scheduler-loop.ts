@@ -8,24 +8,34 @@ import { Clock } from '../timing/clock';
 import { FireDueSchedules } from './fire-due-schedules';
 import { RunStarter } from './run-starter';
 
-const MIN_SLEEP_MS = 5;
 const ERROR_BACKOFF_MS = 1_000;
 
-/** A sleep that wake() cuts short. */
+/** Sleeps that wake() cuts short. */
 class Sleeper {
-  private timer?: NodeJS.Timeout;
-  private resolve?: () => void;
+  private readonly waiters = new Set<{ until: number; timer: NodeJS.Timeout; resolve: () => void }>();
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.resolve = resolve;
-      this.timer = setTimeout(resolve, ms);
+      const waiter = {
+        until: Date.now() + ms,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve();
+        }, ms),
+      };
+      this.waiters.add(waiter);
     });
   }
 
-  wake(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.resolve?.();
+  /** Wakes the sleepers that would sleep past `at` (every one when undefined). */
+  wake(at?: number): void {
+    for (const w of this.waiters) {
+      if (at !== undefined && w.until <= at) continue;
+      clearTimeout(w.timer);
+      this.waiters.delete(w);
+      w.resolve();
+    }
   }
 }
 
@@ -62,7 +72,8 @@ export class SchedulerLoop implements OnApplicationBootstrap, BeforeApplicationS
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = [this.claimLoop(), this.scanLoop()];
+    const claimers = Array.from({ length: this.config.SCHEDULER_CLAIM_WORKERS }, () => this.claimLoop());
+    this.loops = [...claimers, this.scanLoop()];
   }
 
   /** Stops claiming; in-flight run starts finish (within the shutdown grace) and the rest is handed back. */
@@ -75,9 +86,10 @@ export class SchedulerLoop implements OnApplicationBootstrap, BeforeApplicationS
     await this.starter.stop(this.config.SHUTDOWN_GRACE_MS);
   }
 
-  /** A schedule's due time changed here (created, resumed, edited): look again now. */
-  wakeClaim(): void {
-    this.claimSleep.wake();
+  /** A schedule's due time changed here (created, resumed, edited): look again if it is due before the next look. */
+  wakeClaim(dueAt?: Date | null): void {
+    if (dueAt === null) return;
+    this.claimSleep.wake(dueAt?.getTime());
   }
 
   /** Pending fires are due now (buffered promoted, backfill): start them now. */
@@ -93,7 +105,8 @@ export class SchedulerLoop implements OnApplicationBootstrap, BeforeApplicationS
           await new Promise((r) => setImmediate(r));
           continue;
         }
-        await this.claimSleep.sleep(await this.untilNextDue());
+        // Busy: the next due times are close; gather them into one round rather than many tiny ones.
+        await this.claimSleep.sleep(claimed > 0 ? this.config.SCHEDULER_MIN_SLEEP_MS : await this.untilNextDue());
       } catch (err) {
         this.logger.error({ err: (err as Error).message }, 'schedules: claim round failed');
         await this.claimSleep.sleep(ERROR_BACKOFF_MS);
@@ -105,7 +118,7 @@ export class SchedulerLoop implements OnApplicationBootstrap, BeforeApplicationS
     const next = await this.schedules.earliestDue();
     const tick = this.config.SCHEDULER_TICK_MS;
     if (!next) return tick;
-    return Math.min(tick, Math.max(MIN_SLEEP_MS, next.getTime() - this.clock.now().getTime()));
+    return Math.min(tick, Math.max(this.config.SCHEDULER_MIN_SLEEP_MS, next.getTime() - this.clock.now().getTime()));
   }
 
   private async scanLoop(): Promise<void> {

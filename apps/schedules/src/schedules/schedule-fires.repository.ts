@@ -76,13 +76,15 @@ export class ScheduleFiresRepository {
     return this.fires.findOne({ where: { workspaceId, id } });
   }
 
+  /** Newest due time first; keyset on (due_at, id). */
   list(scheduleId: string, f: { state?: FireState; cursor?: string; limit: number }): Promise<ScheduleFireEntity[]> {
     const qb = this.fires.createQueryBuilder('f').where('f.schedule_id = :scheduleId', { scheduleId });
     if (f.state) qb.andWhere('f.state = :state', { state: f.state });
-    const after = decodeCursor<{ id: string }>(f.cursor, ['id']);
-    if (after) qb.andWhere('f.id < :after', { after: after.id });
+    const after = decodeCursor<{ due_at: string; id: string }>(f.cursor, ['due_at', 'id']);
+    if (after) qb.andWhere('(f.due_at, f.id) < (:dueAt, :id)', { dueAt: new Date(after.due_at), id: after.id });
     return qb
-      .orderBy('f.id', 'DESC')
+      .orderBy('f.due_at', 'DESC')
+      .addOrderBy('f.id', 'DESC')
       .limit(f.limit + 1)
       .getMany();
   }
@@ -109,7 +111,7 @@ export class ScheduleFiresRepository {
        SELECT v.id, v.schedule_id, v.workspace_id, v.agent_id, v.due_at, v.trigger, v.state, v.state <> 'skipped', v.input, v.next_attempt_at
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
               AS v(id, schedule_id, workspace_id, agent_id, due_at, trigger, state, input, next_attempt_at)
-       ON CONFLICT (schedule_id, due_at) WHERE trigger <> 'manual' DO NOTHING
+       ON CONFLICT (schedule_id, due_at, (trigger = 'manual')) DO NOTHING
        RETURNING id`,
       [
         fires.map((f) => f.id),
@@ -194,19 +196,20 @@ export class ScheduleFiresRepository {
     return rows.map((r) => r.schedule_id);
   }
 
-  /** The schedule of the fire that started this execution, if any. */
-  async scheduleOfExecution(m: EntityManager, executionId: string): Promise<string | null> {
-    const [row]: { schedule_id: string }[] = await m.query(
-      `SELECT schedule_id FROM schedules.schedule_runs WHERE execution_id = $1 LIMIT 1`,
-      [executionId],
-    );
-    return row?.schedule_id ?? null;
+  /** Whether a fire of the schedule started this execution (a rare path: it reads the schedule's fires). */
+  async knowsExecution(m: EntityManager, scheduleId: string, executionId: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM schedules.schedule_runs WHERE schedule_id = $1 AND execution_id = $2 LIMIT 1`, [
+      scheduleId,
+      executionId,
+    ]);
+    return rows.length > 0;
   }
 
   async hasPending(m: EntityManager, scheduleId: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(`SELECT 1 FROM schedules.schedule_runs WHERE schedule_id = $1 AND state = 'pending' LIMIT 1`, [
-      scheduleId,
-    ]);
+    const rows: unknown[] = await m.query(
+      `SELECT 1 FROM schedules.schedule_runs WHERE schedule_id = $1 AND active AND state = 'pending' LIMIT 1`,
+      [scheduleId],
+    );
     return rows.length > 0;
   }
 
@@ -214,16 +217,16 @@ export class ScheduleFiresRepository {
    * Applies an execution event to its fire. A terminal status is final; between the others the event
    * that happened later wins (events of different subjects may arrive in any order).
    */
-  async applyExecutionStatus(m: EntityManager, executionId: string, status: ExecutionStatus, at: Date): Promise<boolean> {
+  async applyExecutionStatus(m: EntityManager, scheduleId: string, executionId: string, status: ExecutionStatus, at: Date): Promise<boolean> {
+    // a run that has not ended belongs to an active fire: found through the schedule's active fires
     const rows = await returning(
       m,
       `UPDATE schedules.schedule_runs
-          SET execution_status = $2, execution_status_at = $3, active = $2 NOT IN ${TERMINAL_SQL}
-        WHERE execution_id = $1 AND state = 'started'
-          AND (execution_status IS NULL OR execution_status NOT IN ${TERMINAL_SQL})
-          AND ($2 IN ${TERMINAL_SQL} OR execution_status_at IS NULL OR execution_status_at <= $3)
+          SET execution_status = $3, execution_status_at = $4, active = $3 NOT IN ${TERMINAL_SQL}
+        WHERE schedule_id = $1 AND active AND execution_id = $2 AND state = 'started'
+          AND ($3 IN ${TERMINAL_SQL} OR execution_status_at IS NULL OR execution_status_at <= $4)
         RETURNING id`,
-      [executionId, status, at],
+      [scheduleId, executionId, status, at],
     );
     return rows.length > 0;
   }

@@ -11,6 +11,38 @@ export interface ScheduleFilter {
   limit: number;
 }
 
+/** What a claim round reads of a due schedule. */
+export type DueSchedule = Pick<
+  ScheduleEntity,
+  | 'id'
+  | 'workspaceId'
+  | 'agentId'
+  | 'plan'
+  | 'cron'
+  | 'intervalSeconds'
+  | 'timezone'
+  | 'input'
+  | 'overlapPolicy'
+  | 'catchup'
+  | 'catchupWindowSeconds'
+  | 'nextRunAt'
+>;
+
+interface DueRow {
+  id: string;
+  workspace_id: string;
+  agent_id: string;
+  plan: string | null;
+  cron: string | null;
+  interval_seconds: number | null;
+  timezone: string;
+  input: Record<string, unknown>;
+  overlap_policy: DueSchedule['overlapPolicy'];
+  catchup: DueSchedule['catchup'];
+  catchup_window_seconds: number;
+  next_run_at: Date;
+}
+
 /** What one claim round changes on a schedule that fired. */
 export interface ScheduleAdvance {
   id: string;
@@ -62,18 +94,31 @@ export class SchedulesRepository {
 
   /**
    * Due, enabled schedules of active agents, oldest due first, locked for this transaction. SKIP LOCKED:
-   * replicas claim disjoint sets and never wait for each other.
+   * replicas claim disjoint sets and never wait for each other. Raw SQL: this is the hot path.
    */
-  claimDue(m: EntityManager, now: Date, limit: number): Promise<ScheduleEntity[]> {
-    return m
-      .getRepository(ScheduleEntity)
-      .createQueryBuilder('s')
-      .where('s.enabled AND NOT s.agent_paused AND s.next_run_at <= :now', { now })
-      .orderBy('s.next_run_at', 'ASC')
-      .limit(limit)
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getMany();
+  async claimDue(m: EntityManager, now: Date, limit: number): Promise<DueSchedule[]> {
+    const rows: DueRow[] = await m.query(
+      `SELECT id, workspace_id, agent_id, plan, cron, interval_seconds, timezone, input, overlap_policy, catchup,
+              catchup_window_seconds, next_run_at
+         FROM schedules.schedules
+        WHERE enabled AND NOT agent_paused AND next_run_at <= $1
+        ORDER BY next_run_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      workspaceId: r.workspace_id,
+      agentId: r.agent_id,
+      plan: r.plan,
+      cron: r.cron,
+      intervalSeconds: r.interval_seconds,
+      timezone: r.timezone,
+      input: r.input,
+      overlapPolicy: r.overlap_policy,
+      catchup: r.catchup,
+      catchupWindowSeconds: r.catchup_window_seconds,
+      nextRunAt: r.next_run_at,
+    }));
   }
 
   /** Moves fired schedules on, in one statement. */

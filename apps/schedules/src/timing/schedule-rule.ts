@@ -20,7 +20,7 @@ export interface RuleSpec {
 const SECOND = 1_000;
 
 /**
- * A cron rule evaluated by croner in an IANA zone. DST (see docs/adr/0003-schedules-exactly-once.md):
+ * A cron rule evaluated by croner in an IANA zone. DST (see docs/adr/0004-schedules-exactly-once-and-dst.md):
  * a wall time that does not exist on a spring-forward day fires once, shifted forward by the gap
  * (02:30 → 03:30 in America/New_York); a wall time that occurs twice on a fall-back day fires once,
  * at its first occurrence (the repeated hour does not fire again).

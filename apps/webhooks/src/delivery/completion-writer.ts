@@ -62,7 +62,10 @@ export class CompletionWriter {
       try {
         return await this.write(batch);
       } catch (err) {
-        this.logger.error({ err: (err as Error).message, batch: batch.length, failures: failures + 1 }, 'webhooks: writing attempt results failed');
+        this.logger.error(
+          { err: (err as Error).message, batch: batch.length, failures: failures + 1 },
+          'webhooks: writing attempt results failed',
+        );
         if (failures >= 2) break;
         await new Promise((r) => setTimeout(r, 100 * 4 ** failures));
       }

@@ -16,6 +16,8 @@ export interface ClaimedDelivery {
   scheduleStep: number;
   payload: string;
   leaseId: string;
+  /** Read in the claim; null for a run callback, or an endpoint deleted meanwhile. */
+  endpoint: TargetEndpoint | null;
 }
 
 export interface TargetEndpoint {
@@ -101,10 +103,14 @@ export class DispatchRepository {
        )
        UPDATE webhooks.deliveries d
           SET next_attempt_at = now() + make_interval(secs => $5::double precision / 1000), lease_id = $6, updated_at = now()
-         FROM chosen, webhooks.messages m
-        WHERE d.id = chosen.id AND m.id = d.message_id
+         FROM chosen
+        WHERE d.id = chosen.id
        RETURNING d.id, d.workspace_id, d.message_id, d.endpoint_id, d.callback_url, d.target_key, d.event_type,
-                 d.attempt_count, d.schedule_step, m.payload`,
+                 d.attempt_count, d.schedule_step,
+                 (SELECT m.payload FROM webhooks.messages m WHERE m.id = d.message_id) AS payload,
+                 (SELECT json_build_object('url', e.url, 'status', e.status, 'secret', e.secret, 'previous_secret', e.previous_secret,
+                                           'previous_secret_expires_at', e.previous_secret_expires_at, 'rate_limit', e.rate_limit_per_second)
+                    FROM webhooks.endpoints e WHERE e.id = d.endpoint_id) AS endpoint`,
       [r.blocked, JSON.stringify(r.capacities), r.perTarget, r.limit, r.leaseMs, r.leaseId],
     );
     const claimed = returned(rows);
@@ -120,30 +126,8 @@ export class DispatchRepository {
       scheduleStep: Number(row.schedule_step),
       payload: row.payload as string,
       leaseId: r.leaseId,
+      endpoint: row.endpoint ? toTargetEndpoint(row.endpoint_id as string, row.endpoint as Record<string, unknown>) : null,
     }));
-  }
-
-  async endpoints(ids: string[]): Promise<Map<string, TargetEndpoint>> {
-    if (ids.length === 0) return new Map();
-    const rows: Record<string, unknown>[] = await this.ds.query(
-      `SELECT id, url, status, secret, previous_secret, previous_secret_expires_at, rate_limit_per_second
-         FROM webhooks.endpoints WHERE id = ANY($1)`,
-      [ids],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.id as string,
-        {
-          id: r.id as string,
-          url: r.url as string,
-          status: r.status as string,
-          secret: r.secret as string,
-          previousSecret: (r.previous_secret as string) ?? null,
-          previousSecretExpiresAt: (r.previous_secret_expires_at as Date) ?? null,
-          rateLimitPerSecond: (r.rate_limit_per_second as number) ?? null,
-        },
-      ]),
-    );
   }
 
   /** The callback signing secrets of these workspaces. */
@@ -156,7 +140,11 @@ export class DispatchRepository {
     return new Map(
       rows.map((r) => [
         r.workspace_id as string,
-        { current: r.secret as string, previous: (r.previous_secret as string) ?? null, previousExpiresAt: (r.previous_secret_expires_at as Date) ?? null },
+        {
+          current: r.secret as string,
+          previous: (r.previous_secret as string) ?? null,
+          previousExpiresAt: (r.previous_secret_expires_at as Date) ?? null,
+        },
       ]),
     );
   }
@@ -165,8 +153,9 @@ export class DispatchRepository {
   async complete(m: EntityManager, updates: DeliveryUpdate[], attempts: Map<string, AttemptRow>): Promise<string[]> {
     if (updates.length === 0) return [];
     const col = <K extends keyof DeliveryUpdate>(k: K) => updates.map((u) => u[k]);
-    const written: { id: string; attempt_count: number }[] = await m.query(
-      `UPDATE webhooks.deliveries d SET
+    const written: { id: string; attempt_count: number }[] = await m
+      .query(
+        `UPDATE webhooks.deliveries d SET
               status = CASE WHEN v.status = 'pending' AND e.status = 'disabled' THEN 'failed' ELSE v.status END,
               next_attempt_at = CASE WHEN v.status = 'pending' AND e.status = 'disabled' THEN NULL ELSE v.next_at END,
               schedule_step = v.step,
@@ -183,18 +172,19 @@ export class DispatchRepository {
          LEFT JOIN webhooks.endpoints e ON e.id = dd.endpoint_id
         WHERE d.id = v.id AND d.lease_id = v.lease
        RETURNING d.id, d.attempt_count`,
-      [
-        col('id'),
-        col('leaseId'),
-        col('status'),
-        col('nextAttemptAt'),
-        col('scheduleStep'),
-        col('counted'),
-        col('attemptedAt'),
-        col('statusCode'),
-        col('error'),
-      ],
-    ).then((res: unknown) => returned(res) as unknown as { id: string; attempt_count: number }[]);
+        [
+          col('id'),
+          col('leaseId'),
+          col('status'),
+          col('nextAttemptAt'),
+          col('scheduleStep'),
+          col('counted'),
+          col('attemptedAt'),
+          col('statusCode'),
+          col('error'),
+        ],
+      )
+      .then((res: unknown) => returned(res) as unknown as { id: string; attempt_count: number }[]);
     const rows = written.filter((w) => attempts.has(w.id));
     if (rows.length > 0) {
       const a = rows.map((w) => ({ ...attempts.get(w.id)!, attempt: w.attempt_count }));
@@ -240,3 +230,16 @@ export class DispatchRepository {
   }
 }
 
+/** The endpoint columns a claim returns as JSON (the expiry comes back as text). */
+function toTargetEndpoint(id: string, e: Record<string, unknown>): TargetEndpoint {
+  const expires = e.previous_secret_expires_at as string | null;
+  return {
+    id,
+    url: e.url as string,
+    status: e.status as string,
+    secret: e.secret as string,
+    previousSecret: (e.previous_secret as string | null) ?? null,
+    previousSecretExpiresAt: expires ? new Date(expires) : null,
+    rateLimitPerSecond: (e.rate_limit as number | null) ?? null,
+  };
+}

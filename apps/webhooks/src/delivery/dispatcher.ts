@@ -9,7 +9,7 @@ import { signHeaders } from '../signing/signature';
 import { USER_AGENT } from '../signing/user-agent';
 import { activeSecrets, SigningSecrets } from '../signing/webhook-secret';
 import { CompletionWriter } from './completion-writer';
-import { ClaimedDelivery, DispatchRepository, TargetEndpoint } from './dispatch.repository';
+import { ClaimedDelivery, DispatchRepository } from './dispatch.repository';
 import { AttemptResult, HttpSender } from './http-sender';
 import { decide } from './outcome';
 import { parseDurations, RetryPolicy } from './retry-policy';
@@ -94,10 +94,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   onApplicationBootstrap(): void {
     if (!this.config.WEBHOOKS_DISPATCHER_ENABLED) return;
     this.running = true;
-    this.housekeeping = [
-      setInterval(() => this.registry.sweep(10 * 60_000), SWEEP_MS),
-      setInterval(() => void this.purge(), PURGE_MS),
-    ];
+    this.housekeeping = [setInterval(() => this.registry.sweep(10 * 60_000), SWEEP_MS), setInterval(() => void this.purge(), PURGE_MS)];
     for (const t of this.housekeeping) t.unref();
     this.wake();
   }
@@ -157,10 +154,13 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     if (!this.running || at - Date.now() > this.config.WEBHOOKS_POLL_INTERVAL_MS) return;
     if (this.hint && this.hint.at <= at) return;
     if (this.hint) clearTimeout(this.hint.timer);
-    const timer = setTimeout(() => {
-      this.hint = undefined;
-      this.wake();
-    }, Math.max(0, at - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.hint = undefined;
+        this.wake();
+      },
+      Math.max(0, at - Date.now()),
+    );
     this.hint = { at, timer };
   }
 
@@ -195,18 +195,16 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     });
     this.inflight += claimed.length;
     inFlight.set(this.inflight);
-    let endpoints = new Map<string, TargetEndpoint>();
     let signers = new Map<string, SigningSecrets>();
     try {
-      const endpointIds = [...new Set(claimed.flatMap((d) => (d.endpointId ? [d.endpointId] : [])))];
       const callbackWorkspaces = [...new Set(claimed.filter((d) => d.callbackUrl).map((d) => d.workspaceId))];
-      [endpoints, signers] = await Promise.all([this.repo.endpoints(endpointIds), this.repo.callbackSigners(callbackWorkspaces)]);
+      signers = await this.repo.callbackSigners(callbackWorkspaces);
     } catch (err) {
-      this.logger.error({ err: (err as Error).message }, 'webhooks: loading delivery targets failed');
+      this.logger.error({ err: (err as Error).message }, 'webhooks: loading callback secrets failed');
     }
     claimed.forEach((d, i) => {
       const target = targets[i];
-      const task = this.attempt(d, target, endpoints, signers)
+      const task = this.attempt(d, target, signers)
         .catch((err) => this.logger.error({ err: (err as Error).message, delivery_id: d.id }, 'webhooks: attempt crashed'))
         .finally(() => {
           target.inflight--;
@@ -219,13 +217,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
-  private async attempt(
-    d: ClaimedDelivery,
-    target: TargetState,
-    endpoints: Map<string, TargetEndpoint>,
-    signers: Map<string, SigningSecrets>,
-  ): Promise<void> {
-    const endpoint = d.endpointId ? endpoints.get(d.endpointId) : undefined;
+  private async attempt(d: ClaimedDelivery, target: TargetState, signers: Map<string, SigningSecrets>): Promise<void> {
+    const endpoint = d.endpoint;
     let secrets: SigningSecrets | undefined;
     if (d.endpointId) {
       if (!endpoint) return; // deleted meanwhile: its deliveries went with it

@@ -76,7 +76,8 @@ export class HttpSender {
         retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
       };
     } catch (err) {
-      if (shutdown?.aborted) return { kind: 'aborted', statusCode: null, latencyMs: elapsed(), excerpt: null, error: 'Interrupted by shutdown' };
+      if (shutdown?.aborted)
+        return { kind: 'aborted', statusCode: null, latencyMs: elapsed(), excerpt: null, error: 'Interrupted by shutdown' };
       const e = toOutboundError(err, url, this.options.timeoutMs);
       const kind = e.kind === 'timeout' ? 'timeout' : e.kind === 'blocked' ? 'blocked' : 'network';
       return { kind, statusCode: null, latencyMs: elapsed(), excerpt: null, error: e.message };
@@ -111,6 +112,8 @@ async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): P
   }
   if (keptBytes === 0) return null;
   // cut at a character boundary (a character split at 1 KiB decodes to U+FFFD); Postgres text holds no NUL
-  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(kept)).replace(/\uFFFD$/, '').replace(/\u0000/g, '');
-
+  return new TextDecoder('utf-8', { fatal: false })
+    .decode(Buffer.concat(kept))
+    .replace(/\uFFFD$/, '')
+    .replace(/\u0000/g, '');
 }

@@ -2,7 +2,9 @@ import { parseDurations, parseRetryAfter, RetryPolicy } from './retry-policy';
 
 describe(RetryPolicy.name, () => {
   it('reads the Svix schedule from configuration', () => {
-    expect(parseDurations('0,5s,5m,30m,2h,5h,10h,10h')).toEqual([0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(parseDurations('0,5s,5m,30m,2h,5h,10h,10h')).toEqual([
+      0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]);
     expect(parseDurations('0, 250ms ,1.5s,1d')).toEqual([0, 250, 1_500, 86_400_000]);
     expect(() => parseDurations('0,soon')).toThrow(/Not a duration/);
   });

@@ -3,7 +3,10 @@ import CircuitBreaker from 'opossum';
 import { Gauge } from 'prom-client';
 import { TokenBucket } from './token-bucket';
 
-const openBreakers = new Gauge({ name: 'agentry_webhooks_open_breakers', help: 'Webhook targets whose circuit breaker is open or half-open' });
+const openBreakers = new Gauge({
+  name: 'agentry_webhooks_open_breakers',
+  help: 'Webhook targets whose circuit breaker is open or half-open',
+});
 
 /** Thrown inside the breaker for the failures that count toward opening it; carries the attempt's result. */
 export class BreakerFailure<R> extends Error {

@@ -34,35 +34,41 @@ export class EndpointDisabler {
   /** The receiver answered 410 Gone. */
   async gone(m: EntityManager, ids: string[]): Promise<DisabledEndpoint[]> {
     if (ids.length === 0) return [];
-    const rows = returned<DisabledRow>(await m.query(
-      `UPDATE webhooks.endpoints SET status = 'disabled', disabled_at = now(), updated_at = now(),
+    const rows = returned<DisabledRow>(
+      await m.query(
+        `UPDATE webhooks.endpoints SET status = 'disabled', disabled_at = now(), updated_at = now(),
               disabled_reason = 'The endpoint answered 410 Gone'
         WHERE id = ANY($1) AND status = 'enabled' ${RETURNING}`,
-      [ids],
-    ));
+        [ids],
+      ),
+    );
     return this.after(m, rows, 'gone');
   }
 
   /** Failing without a success since longer than `afterMs`. */
   async failing(m: EntityManager, ids: string[], afterMs: number): Promise<DisabledEndpoint[]> {
     if (ids.length === 0) return [];
-    const rows = returned<DisabledRow>(await m.query(
-      `UPDATE webhooks.endpoints SET status = 'disabled', disabled_at = now(), updated_at = now(),
+    const rows = returned<DisabledRow>(
+      await m.query(
+        `UPDATE webhooks.endpoints SET status = 'disabled', disabled_at = now(), updated_at = now(),
               disabled_reason = 'Every delivery attempt failed since ' || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
         WHERE id = ANY($1) AND status = 'enabled' AND failing_since <= now() - make_interval(secs => $2::double precision / 1000)
         ${RETURNING}`,
-      [ids, afterMs],
-    ));
+        [ids, afterMs],
+      ),
+    );
     return this.after(m, rows, 'failing');
   }
 
   /** A user disabled it (PATCH status=disabled). */
   async manual(m: EntityManager, id: string, workspaceId: string, reason: string | undefined): Promise<DisabledEndpoint[]> {
-    const rows = returned<DisabledRow>(await m.query(
-      `UPDATE webhooks.endpoints SET status = 'disabled', disabled_at = now(), updated_at = now(), disabled_reason = $3
+    const rows = returned<DisabledRow>(
+      await m.query(
+        `UPDATE webhooks.endpoints SET status = 'disabled', disabled_at = now(), updated_at = now(), disabled_reason = $3
         WHERE id = $1 AND workspace_id = $2 AND status = 'enabled' ${RETURNING}`,
-      [id, workspaceId, reason ?? 'Disabled by a user'],
-    ));
+        [id, workspaceId, reason ?? 'Disabled by a user'],
+      ),
+    );
     return this.after(m, rows, 'manual');
   }
 

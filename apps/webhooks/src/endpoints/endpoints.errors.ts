@@ -4,7 +4,9 @@ import { ErrorCode } from '@agentry/contracts';
 export const EndpointsError = {
   notFound: (ref: string) => AppError.notFound('Webhook endpoint', ref),
   disabled: (id: string) =>
-    AppError.conflict(`Webhook endpoint ${id} is disabled; enable it first (PATCH status=enabled)`, [{ field: 'status', reason: 'disabled' }]),
+    AppError.conflict(`Webhook endpoint ${id} is disabled; enable it first (PATCH status=enabled)`, [
+      { field: 'status', reason: 'disabled' },
+    ]),
   badUrl: (reason: string) => AppError.invalid('Invalid endpoint URL', [{ field: 'url', reason }]),
   reasonWithoutDisable: () =>
     AppError.invalid('Invalid input', [{ field: 'disabled_reason', reason: 'only allowed with status "disabled"' }]),

@@ -70,7 +70,10 @@ export function toEndpointView(e: EndpointEntity): WebhookEndpointView {
 }
 
 /** The previous secret is shown only while it still signs. */
-export function toSecretView(s: { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null }, now = new Date()): WebhookSecretView {
+export function toSecretView(
+  s: { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null },
+  now = new Date(),
+): WebhookSecretView {
   const live = s.previousSecret && s.previousSecretExpiresAt && s.previousSecretExpiresAt > now;
   return {
     secret: s.secret,

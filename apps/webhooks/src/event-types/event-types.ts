@@ -77,7 +77,7 @@ const CATALOG: Record<WebhookEventType, { description: string; example: Record<s
     },
   },
   'webhook.endpoint.disabled': {
-    description: 'A webhook endpoint was disabled (410 Gone, failing for 5 days, or by a user); sent to the workspace\'s other endpoints',
+    description: "A webhook endpoint was disabled (410 Gone, failing for 5 days, or by a user); sent to the workspace's other endpoints",
     example: {
       event: 'webhook.endpoint.disabled',
       id: EXAMPLE_IDS.message,

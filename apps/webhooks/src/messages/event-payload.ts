@@ -142,6 +142,7 @@ export function serializePayload(id: string, fields: Record<string, unknown>, ma
     if (typeof v === 'string' && v.length > 1000) slim[k] = `${v.slice(0, 1000)}…`;
   }
   const err = slim.error as { message?: unknown } | undefined;
-  if (err && typeof err.message === 'string' && err.message.length > 1000) slim.error = { ...err, message: `${err.message.slice(0, 1000)}…` };
+  if (err && typeof err.message === 'string' && err.message.length > 1000)
+    slim.error = { ...err, message: `${err.message.slice(0, 1000)}…` };
   return JSON.stringify(slim);
 }

@@ -12,6 +12,29 @@ interface Target {
   key: string;
 }
 
+interface EndpointRow {
+  id: string;
+  workspace_id: string;
+  event_types: string[];
+  agent_ids: string[];
+}
+
+export interface PublishItem {
+  workspaceId: string;
+  draft: MessageDraft;
+  sourceEventId: string | null;
+}
+
+interface StoredMessage {
+  id: string;
+  workspaceId: string;
+  eventType: string;
+  fields: Record<string, unknown>;
+  sourceEventId: string | null;
+  targets: Target[];
+  deliveryIds: string[];
+}
+
 export interface FanOutResult {
   messageId: string;
   deliveryIds: string[];
@@ -40,64 +63,107 @@ export class MessageFanOut {
   }
 
   async publish(m: EntityManager, workspaceId: string, draft: MessageDraft, sourceEventId: string | null): Promise<FanOutResult | null> {
-    const endpoints: { id: string }[] = await m.query(
-      `SELECT id FROM webhooks.endpoints
-        WHERE workspace_id = $1 AND status = 'enabled'
-          AND (event_types @> ARRAY[$2::text] OR event_types @> ARRAY['*']::text[])
-          AND ($3::text IS NULL OR cardinality(agent_ids) = 0 OR $3 = ANY(agent_ids))
-          AND ($4::text IS NULL OR id <> $4)`,
-      [workspaceId, draft.eventType, draft.agentId, draft.excludeEndpointId],
+    const [result] = await this.publishMany(m, [{ workspaceId, draft, sourceEventId }]);
+    return result;
+  }
+
+  /** Many events in one go (the consumer's batches): a handful of statements whatever their number. */
+  async publishMany(m: EntityManager, items: PublishItem[]): Promise<(FanOutResult | null)[]> {
+    if (items.length === 0) return [];
+    const workspaces = [...new Set(items.map((i) => i.workspaceId))];
+    const endpoints: EndpointRow[] = await m.query(
+      `SELECT id, workspace_id, event_types, agent_ids FROM webhooks.endpoints WHERE workspace_id = ANY($1) AND status = 'enabled'`,
+      [workspaces],
     );
-    if (endpoints.length === 0 && !draft.callbackUrl) return null;
-    const targets: Target[] = endpoints.map((e) => ({ endpointId: e.id, callbackUrl: null, key: e.id }));
-    if (draft.callbackUrl) {
-      targets.push({ endpointId: null, callbackUrl: draft.callbackUrl, key: callbackTargetKey(draft.callbackUrl) });
-      await m.query(`INSERT INTO webhooks.callback_signers (workspace_id, secret) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+    const byWorkspace = new Map<string, EndpointRow[]>();
+    for (const e of endpoints) byWorkspace.set(e.workspace_id, [...(byWorkspace.get(e.workspace_id) ?? []), e]);
+    const messages: StoredMessage[] = [];
+    const results = items.map(({ workspaceId, draft, sourceEventId }) => {
+      const targets: Target[] = (byWorkspace.get(workspaceId) ?? [])
+        .filter((e) => matches(e, draft))
+        .map((e) => ({ endpointId: e.id, callbackUrl: null, key: e.id }));
+      if (draft.callbackUrl) targets.push({ endpointId: null, callbackUrl: draft.callbackUrl, key: callbackTargetKey(draft.callbackUrl) });
+      if (targets.length === 0) return null;
+      const message = {
         workspaceId,
-        generateSecret(),
-      ]);
+        eventType: draft.eventType,
+        fields: draft.fields,
+        sourceEventId,
+        targets,
+        id: newId('msg'),
+        deliveryIds: targets.map(() => newId('del')),
+      };
+      messages.push(message);
+      return { messageId: message.id, deliveryIds: message.deliveryIds };
+    });
+    const withCallbacks = [...new Set(messages.filter((x) => x.targets.some((t) => t.callbackUrl)).map((x) => x.workspaceId))];
+    if (withCallbacks.length) {
+      await m.query(
+        `INSERT INTO webhooks.callback_signers (workspace_id, secret) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+        [withCallbacks, withCallbacks.map(() => generateSecret())],
+      );
     }
-    return this.store(m, workspaceId, draft.eventType, draft.fields, sourceEventId, targets);
+    await this.store(m, messages);
+    return results;
   }
 
   /** A message for one endpoint only (`POST …/test`). */
-  publishTo(m: EntityManager, workspaceId: string, eventType: string, fields: Record<string, unknown>, endpointId: string): Promise<FanOutResult> {
-    return this.store(m, workspaceId, eventType, fields, null, [{ endpointId, callbackUrl: null, key: endpointId }]);
-  }
-
-  private async store(
+  async publishTo(
     m: EntityManager,
     workspaceId: string,
     eventType: string,
     fields: Record<string, unknown>,
-    sourceEventId: string | null,
-    targets: Target[],
+    endpointId: string,
   ): Promise<FanOutResult> {
-    const messageId = newId('msg');
-    const payload = serializePayload(messageId, fields, this.config.WEBHOOKS_MAX_PAYLOAD_BYTES);
-    await m.query(`INSERT INTO webhooks.messages (id, workspace_id, event_type, source_event_id, payload) VALUES ($1, $2, $3, $4, $5)`, [
-      messageId,
+    const message = {
       workspaceId,
       eventType,
-      sourceEventId,
-      payload,
-    ]);
-    const ids = targets.map(() => newId('del'));
+      fields,
+      sourceEventId: null,
+      targets: [{ endpointId, callbackUrl: null, key: endpointId }],
+      id: newId('msg'),
+      deliveryIds: [newId('del')],
+    };
+    await this.store(m, [message]);
+    return { messageId: message.id, deliveryIds: message.deliveryIds };
+  }
+
+  private async store(m: EntityManager, messages: StoredMessage[]): Promise<void> {
+    if (messages.length === 0) return;
     await m.query(
-      `INSERT INTO webhooks.deliveries (id, workspace_id, message_id, endpoint_id, callback_url, target_key, event_type, next_attempt_at)
-       SELECT id, $1, $2, endpoint_id, callback_url, target_key, $3, now() + make_interval(secs => $4::double precision / 1000)
-         FROM unnest($5::text[], $6::text[], $7::text[], $8::text[]) AS t(id, endpoint_id, callback_url, target_key)`,
+      `INSERT INTO webhooks.messages (id, workspace_id, event_type, source_event_id, payload)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
       [
-        workspaceId,
-        messageId,
-        eventType,
-        this.firstDelayMs,
-        ids,
-        targets.map((t) => t.endpointId),
-        targets.map((t) => t.callbackUrl),
-        targets.map((t) => t.key),
+        messages.map((x) => x.id),
+        messages.map((x) => x.workspaceId),
+        messages.map((x) => x.eventType),
+        messages.map((x) => x.sourceEventId),
+        messages.map((x) => serializePayload(x.id, x.fields, this.config.WEBHOOKS_MAX_PAYLOAD_BYTES)),
       ],
     );
-    return { messageId, deliveryIds: ids };
+    const rows = messages.flatMap((x) => x.targets.map((t, i) => ({ ...t, id: x.deliveryIds[i], message: x })));
+    await m.query(
+      `INSERT INTO webhooks.deliveries (id, workspace_id, message_id, endpoint_id, callback_url, target_key, event_type, next_attempt_at)
+       SELECT id, workspace_id, message_id, endpoint_id, callback_url, target_key, event_type,
+              now() + make_interval(secs => $1::double precision / 1000)
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+              AS t(id, workspace_id, message_id, endpoint_id, callback_url, target_key, event_type)`,
+      [
+        this.firstDelayMs,
+        rows.map((r) => r.id),
+        rows.map((r) => r.message.workspaceId),
+        rows.map((r) => r.message.id),
+        rows.map((r) => r.endpointId),
+        rows.map((r) => r.callbackUrl),
+        rows.map((r) => r.key),
+        rows.map((r) => r.message.eventType),
+      ],
+    );
   }
+}
+
+function matches(e: EndpointRow, d: MessageDraft): boolean {
+  if (d.excludeEndpointId === e.id) return false;
+  if (!e.event_types.includes('*') && !e.event_types.includes(d.eventType)) return false;
+  return d.agentId === null || e.agent_ids.length === 0 || e.agent_ids.includes(d.agentId);
 }

@@ -8,14 +8,14 @@ import {
   SchedulesEvents,
   WebhooksEvents,
 } from '@agentry/contracts';
-import { DurableConsumer, LOGGER, Logger, NATS, NatsHandles, SERVICE_NAME } from '@agentry/common';
+import { DurableConsumer, LOGGER, Logger, NATS, NatsHandles, ReceivedEvent, SERVICE_NAME } from '@agentry/common';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import { Dispatcher } from '../delivery/dispatcher';
 import { disconnectedDraft, endpointDisabledDraft, executionDraft, MessageDraft, scheduleFiredDraft } from './event-payload';
-import { MessageFanOut } from './message-fan-out';
+import { MessageFanOut, PublishItem } from './message-fan-out';
 
 /** The domain events that become webhook messages. */
 export const SUBSCRIBED: EventSubject[] = [
@@ -42,8 +42,9 @@ function draftOf(subject: EventSubject, e: EventEnvelope<unknown>): MessageDraft
 }
 
 /**
- * Durable, idempotent consumer of the events above (shared by the replicas): each event becomes a
- * message and its deliveries in the consumer's transaction; the dispatcher is woken after the commit.
+ * Durable, idempotent consumer of the events above (shared by the replicas), in batch mode: the events
+ * waiting are turned into messages and deliveries in one transaction with their processed_events rows,
+ * so a message exists before its event is acknowledged; the dispatcher is woken after the commit.
  */
 @Injectable()
 export class WebhookEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,15 +60,14 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const handle = (event: EventEnvelope<unknown>, m: EntityManager, subject: EventSubject) => this.handle(event, m, subject);
     this.consumer = new DurableConsumer(
       this.ds,
       this.nats.js,
       this.nats.jsm,
       this.schema,
       this.logger,
-      { name: 'webhooks-messages', subjects: SUBSCRIBED, concurrency: 8 },
-      Object.fromEntries(SUBSCRIBED.map((s) => [s, handle])),
+      { name: 'webhooks-messages', subjects: SUBSCRIBED, batch: { maxSize: 200, handler: (events, m) => this.handle(events, m) } },
+      {},
     );
     await this.consumer.start();
   }
@@ -76,17 +76,23 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, OnApplicat
     await this.consumer?.stop();
   }
 
-  private async handle(event: EventEnvelope<unknown>, m: EntityManager, subject: EventSubject): Promise<(() => void) | void> {
-    const data = plainToInstance(EVENT_CATALOG[subject].data as new () => object, event.data);
-    const errors = await validate(data);
-    if (errors.length) {
-      // a malformed event never becomes valid: record it in the logs and move on
-      this.logger.error({ subject, event_id: event.id, fields: errors.map((e) => e.property) }, 'webhooks: dropping an event with invalid data');
-      return;
+  private async handle(events: ReceivedEvent[], m: EntityManager): Promise<(() => void) | void> {
+    const items: PublishItem[] = [];
+    for (const { subject, envelope } of events) {
+      const data = plainToInstance(EVENT_CATALOG[subject].data as new () => object, envelope.data);
+      const errors = await validate(data);
+      if (errors.length) {
+        // a malformed event never becomes valid: record it in the logs and move on
+        this.logger.error(
+          { subject, event_id: envelope.id, fields: errors.map((e) => e.property) },
+          'webhooks: dropping an event with invalid data',
+        );
+        continue;
+      }
+      const draft = draftOf(subject, envelope);
+      if (draft) items.push({ workspaceId: envelope.workspace_id, draft, sourceEventId: envelope.id });
     }
-    const draft = draftOf(subject, event);
-    if (!draft) return;
-    const result = await this.fanOut.publish(m, event.workspace_id, draft, event.id);
-    if (result) return () => this.dispatcher.wake();
+    const results = await this.fanOut.publishMany(m, items);
+    if (results.some((r) => r !== null)) return () => this.dispatcher.wake();
   }
 }

@@ -38,7 +38,9 @@ describe('webhook signatures', () => {
   it('carries both signatures during a rotation, each verifiable with its own secret', () => {
     const [next, prev] = [generateSecret(), generateSecret()];
     const headers = signHeaders([next, prev], 'msg_1', ts, body);
-    expect(headers['webhook-signature']).toBe(`${standardSignature(next, 'msg_1', ts, body)} ${standardSignature(prev, 'msg_1', ts, body)}`);
+    expect(headers['webhook-signature']).toBe(
+      `${standardSignature(next, 'msg_1', ts, body)} ${standardSignature(prev, 'msg_1', ts, body)}`,
+    );
     for (const s of [next, prev]) expect(() => new Webhook(s).verify(body.toString('utf8'), { ...headers })).not.toThrow();
     expect(verifySignature(body, headers['x-agentry-signature'], next)).toBe(true);
     expect(verifySignature(body, headers['x-agentry-signature-previous']!, prev)).toBe(true);

@@ -12,7 +12,14 @@ export class EventPublisher {
   }
 
   envelope<T>(subject: string, workspaceId: string, data: T): EventEnvelope<T> {
-    return { id: newId('evt'), type: subject.split('.').slice(1).join('.'), version: 1, occurred_at: new Date().toISOString(), workspace_id: workspaceId, data };
+    return {
+      id: newId('evt'),
+      type: subject.split('.').slice(1).join('.'),
+      version: 1,
+      occurred_at: new Date().toISOString(),
+      workspace_id: workspaceId,
+      data,
+    };
   }
 
   /** `dedupe: false` publishes without Nats-Msg-Id, so the same envelope can reach the stream twice. */

@@ -35,7 +35,24 @@ interface WireResponse {
   usage?: WireUsage;
 }
 
-const FINISH: Record<string, FinishReason> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
+/** The fields of Anthropic's stream events this reader uses. */
+interface StreamEvent {
+  type: string;
+  index: number;
+  message?: { model?: string; usage?: WireUsage };
+  content_block?: { type: string; id?: string; name?: string; text?: string };
+  delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string };
+  usage?: WireUsage;
+  error?: { type?: string; message?: string };
+}
+
+const FINISH: Record<string, FinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
 
 /** Our messages → Anthropic's: system apart, tool results as `tool_result` blocks of a user turn, same-role turns merged. */
 export function toAnthropic(messages: ChatMessage[]): { system: string | undefined; messages: WireMessage[] } {
@@ -48,7 +65,8 @@ export function toAnthropic(messages: ChatMessage[]): { system: string | undefin
   };
   for (const m of messages) {
     if (m.role === 'user') push('user', [{ type: 'text', text: m.content }]);
-    else if (m.role === 'tool') push('user', [{ type: 'tool_result', tool_use_id: m.toolCallId, content: m.content, ...(m.isError ? { is_error: true } : {}) }]);
+    else if (m.role === 'tool')
+      push('user', [{ type: 'tool_result', tool_use_id: m.toolCallId, content: m.content, ...(m.isError ? { is_error: true } : {}) }]);
     else if (m.role === 'assistant') {
       const blocks: Block[] = m.content ? [{ type: 'text', text: m.content }] : [];
       for (const c of m.toolCalls ?? []) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: c.arguments });
@@ -84,13 +102,20 @@ export class AnthropicProvider implements ModelProvider {
       messages,
       ...(system ? { system } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-      ...(req.tools?.length ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) } : {}),
+      ...(req.tools?.length
+        ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) }
+        : {}),
       ...(stream ? { stream: true } : {}),
     };
     const headers = { 'x-api-key': this.settings.apiKey, 'anthropic-version': this.settings.version ?? '2023-06-01' };
-    const res = await postJson({ url: `${this.settings.baseUrl.replace(/\/+$/, '')}/v1/messages`, headers, body, who: this.who, signal: options.signal }, this.http);
+    const res = await postJson(
+      { url: `${this.settings.baseUrl.replace(/\/+$/, '')}/v1/messages`, headers, body, who: this.who, signal: options.signal },
+      this.http,
+    );
     try {
-      return stream ? await this.readStream(res.body, req.model, options.onText!) : this.fromResponse(await readJson<WireResponse>(res, this.who), req.model);
+      return stream
+        ? await this.readStream(res.body, req.model, options.onText!)
+        : this.fromResponse(await readJson<WireResponse>(res, this.who), req.model);
     } catch (err) {
       if (err instanceof ProviderError) throw err;
       if (options.signal?.aborted) throw new ProviderError('aborted', `${this.who}: the call was aborted`);
@@ -101,9 +126,18 @@ export class AnthropicProvider implements ModelProvider {
   private fromResponse(r: WireResponse, model: string): ChatResponse {
     if (!Array.isArray(r.content)) throw new ProviderError('invalid_response', `${this.who} answered without content blocks`);
     const text = r.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
-    const toolCalls: ToolCall[] = r.content.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, name: b.name, ...parseToolArguments(b.input) }] : []));
+    const toolCalls: ToolCall[] = r.content.flatMap((b) =>
+      b.type === 'tool_use' ? [{ id: b.id, name: b.name, ...parseToolArguments(b.input) }] : [],
+    );
     const raw = r.stop_reason ?? null;
-    return { text, toolCalls, usage: usageOf(r.usage), model: r.model ?? model, finishReason: raw ? (FINISH[raw] ?? 'other') : 'stop', rawFinishReason: raw };
+    return {
+      text,
+      toolCalls,
+      usage: usageOf(r.usage),
+      model: r.model ?? model,
+      finishReason: raw ? (FINISH[raw] ?? 'other') : 'stop',
+      rawFinishReason: raw,
+    };
   }
 
   /** message_start (input usage), content_block_start/delta (text, tool_use input JSON), message_delta (stop reason, output usage). */
@@ -113,9 +147,9 @@ export class AnthropicProvider implements ModelProvider {
     let answeredModel = model;
     let raw: string | null = null;
     for await (const e of readSse(body)) {
-      let ev: Record<string, any>;
+      let ev: StreamEvent;
       try {
-        ev = JSON.parse(e.data) as Record<string, any>;
+        ev = JSON.parse(e.data) as StreamEvent;
       } catch {
         continue;
       }
@@ -125,12 +159,18 @@ export class AnthropicProvider implements ModelProvider {
           usage = { ...usage, ...(ev.message?.usage ?? {}) };
           break;
         case 'content_block_start':
-          blocks.set(ev.index, { type: ev.content_block?.type, id: ev.content_block?.id, name: ev.content_block?.name, text: ev.content_block?.text ?? '', json: '' });
+          blocks.set(ev.index, {
+            type: ev.content_block?.type ?? 'unknown',
+            id: ev.content_block?.id,
+            name: ev.content_block?.name,
+            text: ev.content_block?.text ?? '',
+            json: '',
+          });
           break;
         case 'content_block_delta': {
           const b = blocks.get(ev.index);
           if (!b) break;
-          if (ev.delta?.type === 'text_delta') {
+          if (ev.delta?.type === 'text_delta' && ev.delta.text) {
             b.text += ev.delta.text;
             onText(ev.delta.text);
           } else if (ev.delta?.type === 'input_json_delta') b.json += ev.delta.partial_json ?? '';
@@ -141,14 +181,26 @@ export class AnthropicProvider implements ModelProvider {
           usage = { ...usage, ...(ev.usage ?? {}) };
           break;
         case 'error':
-          throw new ProviderError('unavailable', `${this.who} failed mid-stream: ${ev.error?.message ?? ev.error?.type ?? 'error'}`, { retryable: true });
+          throw new ProviderError('unavailable', `${this.who} failed mid-stream: ${ev.error?.message ?? ev.error?.type ?? 'error'}`, {
+            retryable: true,
+          });
       }
     }
     const ordered = [...blocks.entries()].sort(([a], [b]) => a - b).map(([, b]) => b);
-    const text = ordered.filter((b) => b.type === 'text').map((b) => b.text).join('');
+    const text = ordered
+      .filter((b) => b.type === 'text')
+      .map((b) => b.text)
+      .join('');
     const toolCalls = ordered
       .filter((b) => b.type === 'tool_use')
       .map((b, i) => ({ id: b.id ?? `toolu_${i}`, name: String(b.name), ...parseToolArguments(b.json || '{}') }));
-    return { text, toolCalls, usage: usageOf(usage), model: answeredModel, finishReason: raw ? (FINISH[raw] ?? 'other') : 'stop', rawFinishReason: raw };
+    return {
+      text,
+      toolCalls,
+      usage: usageOf(usage),
+      model: answeredModel,
+      finishReason: raw ? (FINISH[raw] ?? 'other') : 'stop',
+      rawFinishReason: raw,
+    };
   }
 }

@@ -70,7 +70,10 @@ function transportError(who: string, err: unknown, timeoutMs: number, attempts: 
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || /TIMEOUT/.test(code)) {
     return new ProviderError('timeout', `${who} did not answer within ${timeoutMs} ms`, { retryable: true, attempts });
   }
-  return new ProviderError('network', `Could not reach ${who} (${code || e?.message || 'connection failed'})`, { retryable: true, attempts });
+  return new ProviderError('network', `Could not reach ${who} (${code || e?.message || 'connection failed'})`, {
+    retryable: true,
+    attempts,
+  });
 }
 
 /**

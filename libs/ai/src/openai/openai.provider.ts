@@ -1,7 +1,17 @@
 import { ProviderError } from '../errors';
 import { DEFAULT_HTTP, hostOf, HttpSettings, postJson, readJson } from '../http/provider-http';
 import { readSse } from '../http/sse';
-import { ChatMessage, ChatOptions, ChatRequest, ChatResponse, FinishReason, ModelProvider, parseToolArguments, ToolCall, Usage } from '../types';
+import {
+  ChatMessage,
+  ChatOptions,
+  ChatRequest,
+  ChatResponse,
+  FinishReason,
+  ModelProvider,
+  parseToolArguments,
+  ToolCall,
+  Usage,
+} from '../types';
 
 export interface OpenAiSettings {
   /** e.g. https://api.openai.com/v1, http://localhost:11434/v1 (Ollama), a vLLM or LM Studio server. */
@@ -35,7 +45,13 @@ interface WireChunk {
   error?: { message?: string };
 }
 
-const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', function_call: 'tool_calls', content_filter: 'content_filter' };
+const FINISH: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+  content_filter: 'content_filter',
+};
 
 function toWire(m: ChatMessage): Record<string, unknown> {
   switch (m.role) {
@@ -44,7 +60,13 @@ function toWire(m: ChatMessage): Record<string, unknown> {
         role: 'assistant',
         content: m.content,
         ...(m.toolCalls?.length
-          ? { tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) }
+          ? {
+              tool_calls: m.toolCalls.map((c) => ({
+                id: c.id,
+                type: 'function',
+                function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+              })),
+            }
           : {}),
       };
     case 'tool':
@@ -85,14 +107,32 @@ export class OpenAiProvider implements ModelProvider {
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
       ...(req.tools?.length
-        ? { tools: req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+        ? {
+            tools: req.tools.map((t) => ({
+              type: 'function',
+              function: { name: t.name, description: t.description, parameters: t.parameters },
+            })),
+          }
         : {}),
-      ...(req.responseSchema ? { response_format: { type: 'json_schema', json_schema: { name: 'response', schema: req.responseSchema } } } : {}),
+      ...(req.responseSchema
+        ? { response_format: { type: 'json_schema', json_schema: { name: 'response', schema: req.responseSchema } } }
+        : {}),
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
     };
-    const res = await postJson({ url: `${this.settings.baseUrl.replace(/\/+$/, '')}/chat/completions`, headers: this.headers(), body, who: this.who, signal: options.signal }, this.http);
+    const res = await postJson(
+      {
+        url: `${this.settings.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+        headers: this.headers(),
+        body,
+        who: this.who,
+        signal: options.signal,
+      },
+      this.http,
+    );
     try {
-      return stream ? await this.readStream(res.body, req.model, options.onText!) : this.fromCompletion(await readJson<WireCompletion>(res, this.who), req.model);
+      return stream
+        ? await this.readStream(res.body, req.model, options.onText!)
+        : this.fromCompletion(await readJson<WireCompletion>(res, this.who), req.model);
     } catch (err) {
       if (err instanceof ProviderError) throw err;
       if (options.signal?.aborted) throw new ProviderError('aborted', `${this.who}: the call was aborted`);
@@ -138,7 +178,8 @@ export class OpenAiProvider implements ModelProvider {
       } catch {
         continue;
       }
-      if (chunk.error) throw new ProviderError('unavailable', `${this.who} failed mid-stream: ${chunk.error.message ?? 'error'}`, { retryable: true });
+      if (chunk.error)
+        throw new ProviderError('unavailable', `${this.who} failed mid-stream: ${chunk.error.message ?? 'error'}`, { retryable: true });
       if (chunk.model) answeredModel = chunk.model;
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices?.[0];
@@ -159,8 +200,17 @@ export class OpenAiProvider implements ModelProvider {
       }
     }
     const toolCalls = toolCallsOf(
-      [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ id: c.id, function: { name: c.function?.name, arguments: c.args } })),
+      [...calls.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([, c]) => ({ id: c.id, function: { name: c.function?.name, arguments: c.args } })),
     );
-    return { text, toolCalls, usage: usageOf(usage), model: answeredModel, finishReason: raw ? (FINISH[raw] ?? 'other') : 'stop', rawFinishReason: raw };
+    return {
+      text,
+      toolCalls,
+      usage: usageOf(usage),
+      model: answeredModel,
+      finishReason: raw ? (FINISH[raw] ?? 'other') : 'stop',
+      rawFinishReason: raw,
+    };
   }
 }

@@ -14,6 +14,14 @@ export type EventHandler<S extends EventSubject> = (
   subject: S,
 ) => Promise<void | (() => void)>;
 
+export interface ReceivedEvent {
+  subject: EventSubject;
+  envelope: EventEnvelope<unknown>;
+}
+
+/** Batch mode's handler: events not applied before, in one transaction; may return an after-commit callback. */
+export type BatchEventHandler = (events: ReceivedEvent[], manager: EntityManager) => Promise<void | (() => void)>;
+
 export interface DurableConsumerOptions {
   /** Durable name, shared by every replica of the consuming service (a work queue between them). */
   name: string;
@@ -22,10 +30,11 @@ export interface DurableConsumerOptions {
   maxDeliver?: number;
   ackWaitMs?: number;
   /**
-   * Events of one subject handled at once, each in its own transaction (default 1: in stream order).
-   * More only for handlers that do not depend on the order of events (webhooks fan-out).
+   * Batch mode, for handlers that do not depend on the order of events (webhooks fan-out): the events
+   * already waiting (up to maxSize) are handled together in one transaction, with one multi-row
+   * processed_events insert; the handler gets only the events not applied before.
    */
-  concurrency?: number;
+  batch?: { maxSize: number; handler: BatchEventHandler };
 }
 
 /**
@@ -65,7 +74,7 @@ export class DurableConsumer {
       const consumer = await this.js.consumers.get(EVENTS_STREAM, durable);
       const messages = await consumer.consume({ max_messages: 100 });
       this.streams.push(messages);
-      void this.pump(messages);
+      void (this.options.batch ? this.pumpBatches(messages, this.options.batch) : this.pump(messages));
     }
   }
 
@@ -76,18 +85,12 @@ export class DurableConsumer {
   }
 
   private async pump(messages: ConsumerMessages): Promise<void> {
-    const mine = new Set<Promise<void>>();
-    const limit = Math.max(1, this.options.concurrency ?? 1);
     for await (const msg of messages) {
       if (this.stopped) break;
       const p = this.handle(msg);
       this.inflight.add(p);
-      mine.add(p);
-      void p.finally(() => {
-        this.inflight.delete(p);
-        mine.delete(p);
-      });
-      if (mine.size >= limit) await Promise.race(mine);
+      void p.finally(() => this.inflight.delete(p));
+      await p;
     }
   }
 
@@ -135,5 +138,67 @@ export class DurableConsumer {
         msg.nak(delay);
       }
     });
+  }
+
+  /** Batch mode: what arrived in the same tick (or while the previous batch ran) goes in one transaction. */
+  private async pumpBatches(messages: ConsumerMessages, batch: NonNullable<DurableConsumerOptions['batch']>): Promise<void> {
+    const waiting: JsMsg[] = [];
+    let running: Promise<void> | undefined;
+    const kick = () => {
+      if (running || waiting.length === 0) return;
+      const p = this.handleBatch(waiting.splice(0, batch.maxSize), batch.handler);
+      this.inflight.add(p);
+      running = p.finally(() => {
+        this.inflight.delete(p);
+        running = undefined;
+        kick();
+      });
+    };
+    for await (const msg of messages) {
+      if (this.stopped) break;
+      waiting.push(msg);
+      if (!running) setImmediate(kick);
+      while (waiting.length >= batch.maxSize * 2 && running) await running;
+    }
+  }
+
+  private async handleBatch(msgs: JsMsg[], handler: BatchEventHandler): Promise<void> {
+    const valid: { msg: JsMsg; event: ReceivedEvent }[] = [];
+    for (const msg of msgs) {
+      try {
+        const envelope = plainToInstance(EventEnvelope, msg.json<object>());
+        const errors = await validate(envelope);
+        if (errors.length) throw new Error(`invalid envelope: ${errors.map((e) => e.property).join(', ')}`);
+        valid.push({ msg, event: { subject: msg.subject as EventSubject, envelope } });
+      } catch (err) {
+        this.logger.error({ subject: msg.subject, err: (err as Error).message }, 'consumer: dropping malformed event');
+        msg.term();
+      }
+    }
+    if (valid.length === 0) return;
+    try {
+      const after: { fn?: void | (() => void) } = {};
+      await this.ds.transaction(async (m) => {
+        const inserted: { event_id: string }[] = await m.query(
+          `INSERT INTO "${this.schema}".processed_events (consumer, event_id) SELECT $1, unnest($2::text[])
+           ON CONFLICT DO NOTHING RETURNING event_id`,
+          [this.options.name, valid.map((v) => v.event.envelope.id)],
+        );
+        const fresh = new Set(inserted.map((r) => r.event_id));
+        const events = valid.filter((v) => fresh.delete(v.event.envelope.id)).map((v) => v.event);
+        if (events.length) after.fn = await handler(events, m);
+      });
+      for (const v of valid) v.msg.ack();
+      if (typeof after.fn === 'function') {
+        try {
+          after.fn();
+        } catch (err) {
+          this.logger.warn({ err: (err as Error).message }, 'consumer: after-commit callback failed');
+        }
+      }
+    } catch (err) {
+      this.logger.warn({ events: valid.length, err: (err as Error).message }, 'consumer: batch handler failed');
+      for (const v of valid) v.msg.nak(Math.min(30_000, 500 * 2 ** Math.min(v.msg.info.deliveryCount, 6)));
+    }
   }
 }

@@ -22,7 +22,10 @@ export class ListToolsQuery {
   @IsOptional()
   include_all?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'Ask every MCP server for its tools again (`tools/list`) instead of using the cache' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Ask every MCP server for its tools again (`tools/list`) instead of using the cache',
+  })
   @Transform(toBoolean)
   @IsBoolean()
   @IsOptional()

@@ -163,7 +163,11 @@ export class UpdateWebhookEndpointRequest {
   @IsIn(ENDPOINT_STATUSES)
   status?: EndpointStatus;
 
-  @ApiPropertyOptional({ maxLength: 500, example: 'Receiver is being migrated', description: 'Why it is disabled; only with `status: "disabled"`.' })
+  @ApiPropertyOptional({
+    maxLength: 500,
+    example: 'Receiver is being migrated',
+    description: 'Why it is disabled; only with `status: "disabled"`.',
+  })
   @ValidateIf((o: UpdateWebhookEndpointRequest) => o.disabled_reason !== undefined)
   @IsString()
   @MaxLength(500)
@@ -197,7 +201,8 @@ export class TestWebhookEndpointRequest {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'Fields merged over the example payload (`event`, `id`, `workspace_id` and `timestamp` are kept). The whole payload may be at most 256 KiB.',
+    description:
+      'Fields merged over the example payload (`event`, `id`, `workspace_id` and `timestamp` are kept). The whole payload may be at most 256 KiB.',
     example: { summary: 'Hello from Agentry' },
   })
   @IsObject()
@@ -206,7 +211,10 @@ export class TestWebhookEndpointRequest {
 }
 
 export class RecoverWebhookEndpointRequest {
-  @ApiProperty({ example: '2026-11-22T00:00:00Z', description: 'Re-send every failed delivery of this endpoint created at or after this time.' })
+  @ApiProperty({
+    example: '2026-11-22T00:00:00Z',
+    description: 'Re-send every failed delivery of this endpoint created at or after this time.',
+  })
   @IsDateString({ strict: true })
   since: string;
 
@@ -279,11 +287,21 @@ export class WebhookEndpointView {
   @ApiProperty({ type: [String], example: ['agent.execution.success'] }) event_types: string[];
   @ApiProperty({ type: [String], example: [], description: 'Empty: every agent.' }) agent_ids: string[];
   @ApiProperty({ enum: ENDPOINT_STATUSES }) status: EndpointStatus;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Why it was disabled (410 Gone, failing for 5 days, or your reason).' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Why it was disabled (410 Gone, failing for 5 days, or your reason).',
+  })
   disabled_reason: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) disabled_at: string | null;
   @ApiProperty({ nullable: true, type: Number, example: null }) rate_limit_per_second: number | null;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Start of the current run of failed attempts; null after a success.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Start of the current run of failed attempts; null after a success.',
+  })
   failing_since: string | null;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) updated_at: string;
@@ -310,8 +328,9 @@ export class WebhookEndpointCreatedView extends WebhookEndpointView {
 export class DeliveryView {
   @ApiProperty({ example: DELIVERY_EXAMPLE_ID }) id: string;
   @ApiProperty({ example: MESSAGE_EXAMPLE_ID, description: 'Sent as `webhook-id`; the same on every attempt.' }) message_id: string;
-  @ApiProperty({ nullable: true, type: String, example: ENDPOINT_EXAMPLE_ID, description: 'null for a run callback' }) endpoint_id: string | null;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'The run\'s callback_url, for a callback delivery' })
+  @ApiProperty({ nullable: true, type: String, example: ENDPOINT_EXAMPLE_ID, description: 'null for a run callback' }) endpoint_id:
+    string | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: "The run's callback_url, for a callback delivery" })
   callback_url: string | null;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) event_type: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
@@ -331,7 +350,8 @@ export class DeliveryAttemptView {
   @ApiProperty({ nullable: true, type: Number, example: 200, description: 'null when no response came (timeout, refused, network)' })
   status_code: number | null;
   @ApiProperty({ example: 42 }) latency_ms: number;
-  @ApiProperty({ nullable: true, type: String, example: 'ok', description: 'The first 1 KiB of the response body' }) response_excerpt: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'ok', description: 'The first 1 KiB of the response body' }) response_excerpt:
+    string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) error: string | null;
   @ApiProperty({ enum: ['succeeded', 'failed'] }) outcome: 'succeeded' | 'failed';
 }

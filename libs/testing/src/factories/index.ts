@@ -1,1 +1,2 @@
 export * from './agent.factory';
+export * from './webhook.factory';

@@ -25,7 +25,8 @@ const pieces = (s: string) => s.match(/.{1,7}/gs) ?? [];
 
 function sse(res: ServerResponse, events: { event?: string; data: unknown }[]): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  for (const e of events) res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
+  for (const e of events)
+    res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
   res.end();
 }
 
@@ -34,7 +35,11 @@ const args = (a: Record<string, unknown> | string) => (typeof a === 'string' ? a
 function openAiAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn): void {
   const usage = turn.usage ?? DEFAULT_USAGE;
   const wireUsage = { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output };
-  const calls = (turn.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_${i + 1}`, type: 'function', function: { name: c.name, arguments: args(c.arguments) } }));
+  const calls = (turn.toolCalls ?? []).map((c, i) => ({
+    id: c.id ?? `call_${i + 1}`,
+    type: 'function',
+    function: { name: c.name, arguments: args(c.arguments) },
+  }));
   const finish = calls.length ? 'tool_calls' : 'stop';
   const model = req.body.model;
   if (!req.body.stream) {
@@ -42,11 +47,19 @@ function openAiAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn): vo
       id: 'chatcmpl-fake',
       object: 'chat.completion',
       model,
-      choices: [{ index: 0, message: { role: 'assistant', content: turn.text ?? (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) }, finish_reason: finish }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: turn.text ?? (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) },
+          finish_reason: finish,
+        },
+      ],
       usage: wireUsage,
     });
   }
-  const chunk = (delta: unknown, finish_reason: string | null = null) => ({ data: { object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason }] } });
+  const chunk = (delta: unknown, finish_reason: string | null = null) => ({
+    data: { object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason }] },
+  });
   const events: { data: unknown }[] = [chunk({ role: 'assistant', content: '' })];
   for (const p of pieces(turn.text ?? '')) events.push(chunk({ content: p }));
   calls.forEach((c, index) => {
@@ -64,7 +77,12 @@ function anthropicAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn):
   const blocks: any[] = [];
   if (turn.text) blocks.push({ type: 'text', text: turn.text });
   (turn.toolCalls ?? []).forEach((c, i) =>
-    blocks.push({ type: 'tool_use', id: c.id ?? `toolu_${i + 1}`, name: c.name, input: typeof c.arguments === 'string' ? JSON.parse(c.arguments) : c.arguments }),
+    blocks.push({
+      type: 'tool_use',
+      id: c.id ?? `toolu_${i + 1}`,
+      name: c.name,
+      input: typeof c.arguments === 'string' ? JSON.parse(c.arguments) : c.arguments,
+    }),
   );
   const stop = blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
   const model = req.body.model;
@@ -80,21 +98,40 @@ function anthropicAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn):
     });
   }
   const events: { event: string; data: unknown }[] = [
-    { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_fake', model, content: [], usage: { input_tokens: usage.input, output_tokens: 1 } } } },
+    {
+      event: 'message_start',
+      data: {
+        type: 'message_start',
+        message: { id: 'msg_fake', model, content: [], usage: { input_tokens: usage.input, output_tokens: 1 } },
+      },
+    },
   ];
   blocks.forEach((b, index) => {
     if (b.type === 'text') {
-      events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'text', text: '' } } });
-      for (const p of pieces(b.text)) events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text: p } } });
+      events.push({
+        event: 'content_block_start',
+        data: { type: 'content_block_start', index, content_block: { type: 'text', text: '' } },
+      });
+      for (const p of pieces(b.text))
+        events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'text_delta', text: p } } });
     } else {
-      events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'tool_use', id: b.id, name: b.name, input: {} } } });
+      events.push({
+        event: 'content_block_start',
+        data: { type: 'content_block_start', index, content_block: { type: 'tool_use', id: b.id, name: b.name, input: {} } },
+      });
       for (const p of pieces(JSON.stringify(b.input))) {
-        events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } } });
+        events.push({
+          event: 'content_block_delta',
+          data: { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } },
+        });
       }
     }
     events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
   });
-  events.push({ event: 'message_delta', data: { type: 'message_delta', delta: { stop_reason: stop }, usage: { output_tokens: usage.output } } });
+  events.push({
+    event: 'message_delta',
+    data: { type: 'message_delta', delta: { stop_reason: stop }, usage: { output_tokens: usage.output } },
+  });
   events.push({ event: 'message_stop', data: { type: 'message_stop' } });
   sse(res, events);
 }
@@ -105,10 +142,14 @@ async function startFakeLlm(kind: 'openai' | 'anthropic', brain: FakeBrain): Pro
   const chatPath = kind === 'openai' ? '/v1/chat/completions' : '/v1/messages';
   const fake = await startHttpFake((req, res) => {
     if (req.method === 'GET' && req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model' }] });
-    if (req.method !== 'POST' || req.path !== chatPath) return sendJson(res, 404, { error: { message: `no route ${req.method} ${req.path}` } });
+    if (req.method !== 'POST' || req.path !== chatPath)
+      return sendJson(res, 404, { error: { message: `no route ${req.method} ${req.path}` } });
     const turn = current(req.body, ++count);
     if (turn.error) {
-      const body = kind === 'openai' ? { error: { message: turn.error.message ?? 'fake error', type: 'server_error' } } : { type: 'error', error: { type: 'api_error', message: turn.error.message ?? 'fake error' } };
+      const body =
+        kind === 'openai'
+          ? { error: { message: turn.error.message ?? 'fake error', type: 'server_error' } }
+          : { type: 'error', error: { type: 'api_error', message: turn.error.message ?? 'fake error' } };
       return sendJson(res, turn.error.status, body, turn.error.headers ?? {});
     }
     return kind === 'openai' ? openAiAnswer(req, res, turn) : anthropicAnswer(req, res, turn);

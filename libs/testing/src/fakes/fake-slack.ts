@@ -32,7 +32,11 @@ export async function startFakeSlack(token = `xoxb-1-2-${Math.random().toString(
         return sendJson(res, 200, { ok: true, channel: 'C0SALES', ts: `${++ts}.000100`, message: { text: body.text } });
       }
       case 'conversations.list':
-        return sendJson(res, 200, { ok: true, channels: [{ id: 'C0SALES', name: 'sales', is_member: true }], response_metadata: { next_cursor: '' } });
+        return sendJson(res, 200, {
+          ok: true,
+          channels: [{ id: 'C0SALES', name: 'sales', is_member: true }],
+          response_metadata: { next_cursor: '' },
+        });
       case 'reactions.add':
         return sendJson(res, 200, { ok: true });
       default:

@@ -63,7 +63,10 @@ export async function startTestMcpServer(token = `mcp_${randomUUID()}`): Promise
         const progressToken = ctx._meta?.progressToken;
         for (let i = 1; i <= n; i++) {
           if (progressToken !== undefined) {
-            await ctx.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: i, total: n, message: `counted ${i}` } });
+            await ctx.sendNotification({
+              method: 'notifications/progress',
+              params: { progressToken, progress: i, total: n, message: `counted ${i}` },
+            });
           }
           await new Promise((r) => setTimeout(r, 30));
         }
@@ -77,12 +80,15 @@ export async function startTestMcpServer(token = `mcp_${randomUUID()}`): Promise
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
     if ((req.url ?? '').split('?')[0] !== '/mcp') return void res.writeHead(404).end();
-    if (req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
     const sessionId = req.headers['mcp-session-id'] as string | undefined;
     let transport = sessionId ? transports.get(sessionId) : undefined;
     if (!transport) {
       if (req.method !== 'POST' || !isInitializeRequest(body)) {
-        return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","error":{"code":-32000,"message":"No session"},"id":null}');
+        return void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end('{"jsonrpc":"2.0","error":{"code":-32000,"message":"No session"},"id":null}');
       }
       const created = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),

@@ -85,7 +85,10 @@ const isoTime: Check = (v) => {
 };
 const toolRef = (t: unknown) =>
   (typeof t === 'string' && t.trim() !== '') ||
-  (typeof t === 'object' && t !== null && typeof (t as { name?: unknown }).name === 'string' && connectionId((t as { connection_id?: unknown }).connection_id ?? 'con_x') === null);
+  (typeof t === 'object' &&
+    t !== null &&
+    typeof (t as { name?: unknown }).name === 'string' &&
+    connectionId((t as { connection_id?: unknown }).connection_id ?? 'con_x') === null);
 const toolNames: Check = dyn((v) =>
   Array.isArray(v) && v.every(toolRef) ? null : 'must be an array of tool names (or { name, connection_id })',
 );
@@ -180,6 +183,7 @@ export const STEP_RULES: Record<StepType, StepRule> = {
     fields: {
       message: { required: true, check: nonEmpty },
       timeout_ms: { check: int(1, 30 * MAX_TIMEOUT_MS) },
+      approvals_required: { check: int(1, 20) },
     },
   },
   delay: {

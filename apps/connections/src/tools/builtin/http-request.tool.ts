@@ -10,7 +10,8 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as 
  */
 export const httpRequestTool: ToolDefinition = {
   name: 'http.request',
-  description: 'Send an HTTP request to a public URL and return { status, headers, body } (JSON bodies parsed). Redirects are not followed.',
+  description:
+    'Send an HTTP request to a public URL and return { status, headers, body } (JSON bodies parsed). Redirects are not followed.',
   inputSchema: objectSchema(
     {
       method: { type: 'string', enum: [...METHODS], default: 'GET' },
@@ -30,7 +31,9 @@ export const httpRequestTool: ToolDefinition = {
     const method = (args.method as (typeof METHODS)[number] | undefined) ?? 'GET';
     const url = new URL(String(args.url));
     for (const [k, v] of Object.entries((args.query as Record<string, unknown>) ?? {})) url.searchParams.set(k, String(v));
-    const headers = Object.fromEntries(Object.entries((args.headers as Record<string, string>) ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const headers = Object.fromEntries(
+      Object.entries((args.headers as Record<string, string>) ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+    );
     const hasBody = args.body !== undefined && args.body !== null && method !== 'GET' && method !== 'HEAD';
     try {
       const res = await ctx.http(url.toString(), {

@@ -91,7 +91,15 @@ export class CallToolUseCase {
       durationMs: Date.now() - started.getTime(),
     };
     this.logger.info(
-      { tool_call_id: id, tool: msg.name, connection_id: row.connectionId, actor: row.actor, status, error_code: row.errorCode, duration_ms: row.durationMs },
+      {
+        tool_call_id: id,
+        tool: msg.name,
+        connection_id: row.connectionId,
+        actor: row.actor,
+        status,
+        error_code: row.errorCode,
+        duration_ms: row.durationMs,
+      },
       'tool called',
     );
     try {

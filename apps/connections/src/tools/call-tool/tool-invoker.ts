@@ -42,7 +42,10 @@ export class ToolInvoker {
     const signal = AbortSignal.timeout(options.timeoutMs);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(ToolsError.upstream(`${target.name} did not finish within ${options.timeoutMs} ms`)), options.timeoutMs + 50);
+      timer = setTimeout(
+        () => reject(ToolsError.upstream(`${target.name} did not finish within ${options.timeoutMs} ms`)),
+        options.timeoutMs + 50,
+      );
     });
     try {
       const run =
@@ -65,7 +68,12 @@ export class ToolInvoker {
     }
   }
 
-  private async callMcp(target: ResolvedTool & { kind: 'mcp' }, args: Record<string, unknown>, options: InvokeOptions, signal: AbortSignal) {
+  private async callMcp(
+    target: ResolvedTool & { kind: 'mcp' },
+    args: Record<string, unknown>,
+    options: InvokeOptions,
+    signal: AbortSignal,
+  ) {
     const result: CallToolResult = await this.pool.callTool(this.catalog.mcpRef(target.connection), target.tool.name, args, {
       signal,
       timeoutMs: options.timeoutMs,
@@ -80,23 +88,30 @@ export class ToolInvoker {
     const clean = (m: string) => scrub(m, secrets).slice(0, 500);
     if (err instanceof AppError) return new AppError(err.code, clean(err.message), err.details);
     if (err instanceof OutboundError) {
-      return ToolsError.upstream(clean(err.kind === 'timeout' ? `${target.name} did not finish within ${timeoutMs} ms (${err.message})` : err.message));
+      return ToolsError.upstream(
+        clean(err.kind === 'timeout' ? `${target.name} did not finish within ${timeoutMs} ms (${err.message})` : err.message),
+      );
     }
     const e = err as { name?: string; code?: unknown; message?: string };
     if (target.kind === 'mcp') {
       const server = `The MCP server of ${target.connection.id}`;
       if (e.name === 'StreamableHTTPError' || e.name === 'UnauthorizedError') {
         const status = typeof e.code === 'number' ? e.code : 0;
-        if (status === 401 || status === 403 || e.name === 'UnauthorizedError') return ToolsError.credentialsRefused('The MCP server', `HTTP ${status || 401}`);
+        if (status === 401 || status === 403 || e.name === 'UnauthorizedError')
+          return ToolsError.credentialsRefused('The MCP server', `HTTP ${status || 401}`);
         return ToolsError.upstream(clean(`${server} answered HTTP ${status || '?'}`));
       }
-      if (e.code === MCP_INVALID_PARAMS) return AppError.invalid(clean(`${server} refused the arguments: ${e.message ?? ''}`), [{ field: 'arguments', reason: 'refused by the MCP server' }]);
+      if (e.code === MCP_INVALID_PARAMS)
+        return AppError.invalid(clean(`${server} refused the arguments: ${e.message ?? ''}`), [
+          { field: 'arguments', reason: 'refused by the MCP server' },
+        ]);
       if (e.code === MCP_REQUEST_TIMEOUT) return ToolsError.upstream(`${target.name} did not finish within ${timeoutMs} ms`);
       if (e.code === MCP_CONNECTION_CLOSED || typeof e.code === 'number' || e.name === 'TypeError' || e.name === 'AbortError') {
         return ToolsError.upstream(clean(`${server} failed: ${e.message ?? e.name}`));
       }
     }
-    if (e.name === 'AbortError' || e.name === 'TimeoutError') return ToolsError.upstream(`${target.name} did not finish within ${timeoutMs} ms`);
+    if (e.name === 'AbortError' || e.name === 'TimeoutError')
+      return ToolsError.upstream(`${target.name} did not finish within ${timeoutMs} ms`);
     this.logger.error({ tool: target.name, err: clean(describe(err)) }, 'tool failed unexpectedly');
     return new AppError(ErrorCode.INTERNAL, `${target.name} failed unexpectedly`);
   }

@@ -47,19 +47,34 @@ export class ToolResolver {
     // The tool may be new since the list was cached: ask once more before answering 404.
     if (found.length === 0) found = (await this.catalog.mcpTools(candidates, true)).filter((t) => t.tool.name === toolName);
     if (found.length === 0) throw ToolsError.unknownTool(name);
-    if (found.length > 1) throw ToolsError.ambiguous(name, found.map((f) => f.connection.id));
+    if (found.length > 1)
+      throw ToolsError.ambiguous(
+        name,
+        found.map((f) => f.connection.id),
+      );
     const { tool, connection } = found[0];
     return { kind: 'mcp', name, tool, connection, inputSchema: tool.inputSchema as JsonSchema };
   }
 
-  private async connectionFor(workspaceId: string, platform: string, connectionId: string | undefined, name: string): Promise<ConnectionEntity> {
+  private async connectionFor(
+    workspaceId: string,
+    platform: string,
+    connectionId: string | undefined,
+    name: string,
+  ): Promise<ConnectionEntity> {
     if (connectionId) return this.named(workspaceId, platform, connectionId);
     const active = await this.connections.listActive(workspaceId, [platform]);
     const platformName = this.platforms.find(platform)?.name ?? platform;
     if (active.length === 0) {
-      throw ToolsError.notConnected(`${platformName} is not connected: ${name} needs an active ${platformName} connection in this workspace`);
+      throw ToolsError.notConnected(
+        `${platformName} is not connected: ${name} needs an active ${platformName} connection in this workspace`,
+      );
     }
-    if (active.length > 1) throw ToolsError.ambiguous(name, active.map((c) => c.id));
+    if (active.length > 1)
+      throw ToolsError.ambiguous(
+        name,
+        active.map((c) => c.id),
+      );
     return active[0];
   }
 
@@ -67,9 +82,12 @@ export class ToolResolver {
   private async named(workspaceId: string, platform: string, connectionId: string): Promise<ConnectionEntity> {
     const platformName = this.platforms.find(platform)?.name ?? platform;
     const c = isId('con', connectionId) ? await this.connections.find(workspaceId, connectionId) : null;
-    if (!c) throw ConnectionsError.notConnected(`${platformName} is not connected: connection ${connectionId} does not exist in this workspace`);
+    if (!c)
+      throw ConnectionsError.notConnected(`${platformName} is not connected: connection ${connectionId} does not exist in this workspace`);
     if (c.platform !== platform) {
-      throw ConnectionsError.notConnected(`${platformName} is not connected: connection ${c.id} is a ${this.platforms.find(c.platform)?.name ?? c.platform} connection`);
+      throw ConnectionsError.notConnected(
+        `${platformName} is not connected: connection ${c.id} is a ${this.platforms.find(c.platform)?.name ?? c.platform} connection`,
+      );
     }
     if (c.status !== 'active') {
       const why = c.status === 'untested' ? 'it has not been tested yet' : `its status is ${c.status}`;

@@ -103,7 +103,12 @@ export class McpSession {
         requestInit: { headers },
         fetch: guardedFetch(this.policy),
         // A lost notification stream is reopened a few times; after that the cache TTL takes over.
-        reconnectionOptions: { initialReconnectionDelay: 1_000, maxReconnectionDelay: 30_000, reconnectionDelayGrowFactor: 2, maxRetries: 5 },
+        reconnectionOptions: {
+          initialReconnectionDelay: 1_000,
+          maxReconnectionDelay: 30_000,
+          reconnectionDelayGrowFactor: 2,
+          maxRetries: 5,
+        },
       });
       this.ready = this.client.connect(transport, { timeout: timeoutMs }).catch((err: unknown) => {
         this.closed = true;

@@ -37,7 +37,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /**
- * `agent`: `{ connection_id?, model?, instructions, tools: [name | { name, connection_id }], max_turns?, prompt? | input?,
+ * `agent`: `{ connection_id?, model?, instructions, tools: [name | { name, connection_id }], max_turns, prompt? (default: the run input),
  * temperature?, max_tokens?, stream? }` → `{ text, turns, usage, model, tool_calls }`. The model is called; the
  * tools it asks for run (several at once when it asks for several) and their results go back, until it
  * answers without tools. After `max_turns` model calls it fails with MAX_TURNS_EXCEEDED. Every model
@@ -59,16 +59,23 @@ export class AgentStep implements StepRunner {
     const instructions = optionalString('agent', w, 'instructions');
     if (!instructions) throw invalidWith('agent', 'instructions is required');
     const maxTurns = optionalNumber('agent', w, 'max_turns', 1, MAX_TURNS_LIMIT, true) ?? DEFAULT_MAX_TURNS;
-    const request = { temperature: optionalNumber('agent', w, 'temperature', 0, 2), maxTokens: optionalNumber('agent', w, 'max_tokens', 1, 1_000_000, true) };
+    const request = {
+      temperature: optionalNumber('agent', w, 'temperature', 0, 2),
+      maxTokens: optionalNumber('agent', w, 'max_tokens', 1, 1_000_000, true),
+    };
     const stream = optionalBoolean('agent', w, 'stream') ?? true;
-    const task = w.prompt ?? w.input ?? ctx.scope.input;
+    const task = w.prompt ?? ctx.scope.input;
     const messages: ChatMessage[] = [
       { role: 'system', content: instructions },
       { role: 'user', content: typeof task === 'string' ? task : JSON.stringify(task ?? null) },
     ];
     const run = await this.runs.context(ctx.run.id);
     const [bound, toolset] = await Promise.all([
-      this.models.bind(ctx.run.workspaceId, optionalString('agent', w, 'connection_id', 80) ?? run.llm?.connection_id, optionalString('agent', w, 'model', 200) ?? run.llm?.model),
+      this.models.bind(
+        ctx.run.workspaceId,
+        optionalString('agent', w, 'connection_id', 80) ?? run.llm?.connection_id,
+        optionalString('agent', w, 'model', 200) ?? run.llm?.model,
+      ),
       AgentToolset.resolve(this.toolClient, ctx.run.workspaceId, parseToolRequests(w.tools)),
     ]);
     const specs = toolset.specs();
@@ -94,33 +101,62 @@ export class AgentStep implements StepRunner {
         ctx.step.id,
         'info',
         `Turn ${turn}: model ${res.model} ${asked ? `asked for ${asked}` : 'answered'} (${res.usage.totalTokens} tokens, ${Date.now() - started} ms)`,
-        { sub_step: 'model_call', turn, model: res.model, finish_reason: res.finishReason, tool_calls: res.toolCalls.length, usage: usageView(res.usage), duration_ms: Date.now() - started },
+        {
+          sub_step: 'model_call',
+          turn,
+          model: res.model,
+          finish_reason: res.finishReason,
+          tool_calls: res.toolCalls.length,
+          usage: usageView(res.usage),
+          duration_ms: Date.now() - started,
+        },
       );
       budget.add(res.usage);
       if (res.toolCalls.length === 0) {
-        return { type: 'succeeded', output: { text: res.text, turns: turn, usage: usageView(usage), model, tool_calls: trace }, tokensUsed: usage.totalTokens };
+        return {
+          type: 'succeeded',
+          output: { text: res.text, turns: turn, usage: usageView(usage), model, tool_calls: trace },
+          tokensUsed: usage.totalTokens,
+        };
       }
       messages.push({ role: 'assistant', content: res.text || null, toolCalls: res.toolCalls });
       const outcomes = await mapLimit(res.toolCalls, this.ai.AGENT_TOOL_CONCURRENCY, (call) => toolset.run(this.toolClient, target, call));
       for (const o of outcomes) {
         messages.push({ role: 'tool', toolCallId: o.call.id, name: o.call.name, content: o.content, isError: o.isError });
-        trace.push({ turn, name: o.tool, arguments: o.call.arguments, is_error: o.isError, duration_ms: o.durationMs, tool_call_id: o.toolCallId });
+        trace.push({
+          turn,
+          name: o.tool,
+          arguments: o.call.arguments,
+          is_error: o.isError,
+          duration_ms: o.durationMs,
+          tool_call_id: o.toolCallId,
+        });
         await this.logTool(ctx, turn, o);
       }
     }
-    throw aiStepError(AiStepErrorCode.MAX_TURNS_EXCEEDED, `the agent did not finish within max_turns (${maxTurns}): the model still asked for tools`, {
-      output: { turns: maxTurns, usage: usageView(usage), model, tool_calls: trace },
-    });
+    throw aiStepError(
+      AiStepErrorCode.MAX_TURNS_EXCEEDED,
+      `the agent did not finish within max_turns (${maxTurns}): the model still asked for tools`,
+      {
+        output: { turns: maxTurns, usage: usageView(usage), model, tool_calls: trace },
+      },
+    );
   }
 
   private logTool(ctx: StepRunContext, turn: number, o: ToolOutcome): Promise<void> {
-    return this.runs.log(ctx.run.id, ctx.step.id, o.isError ? 'warn' : 'info', `Turn ${turn}: tool ${o.tool} ${o.isError ? 'reported an error' : 'succeeded'} in ${o.durationMs} ms`, {
-      sub_step: 'tool_call',
-      turn,
-      tool: o.tool,
-      tool_call_id: o.toolCallId,
-      is_error: o.isError,
-      duration_ms: o.durationMs,
-    });
+    return this.runs.log(
+      ctx.run.id,
+      ctx.step.id,
+      o.isError ? 'warn' : 'info',
+      `Turn ${turn}: tool ${o.tool} ${o.isError ? 'reported an error' : 'succeeded'} in ${o.durationMs} ms`,
+      {
+        sub_step: 'tool_call',
+        turn,
+        tool: o.tool,
+        tool_call_id: o.toolCallId,
+        is_error: o.isError,
+        duration_ms: o.durationMs,
+      },
+    );
   }
 }

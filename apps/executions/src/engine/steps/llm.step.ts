@@ -3,7 +3,16 @@ import { Injectable } from '@nestjs/common';
 import { AiRunRepository } from '../../ai/ai-run.repository';
 import { AiStepErrorCode, aiStepError } from '../../ai/ai-step-errors';
 import { ModelClient } from '../../ai/model-client';
-import { conversation, invalidWith, optionalBoolean, optionalNumber, optionalObject, optionalString, usageView, withSystemNote } from '../../ai/step-with';
+import {
+  conversation,
+  invalidWith,
+  optionalBoolean,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  usageView,
+  withSystemNote,
+} from '../../ai/step-with';
 import { checkAnswer, compileResponseSchema, schemaInstruction } from '../../ai/structured-output';
 import { TokenBudget } from '../../ai/token-budget';
 import { StepOutcome, StepRunContext, StepRunner } from './step-runner';
@@ -54,35 +63,59 @@ export class LlmStep implements StepRunner {
     for (let call = 1; ; call++) {
       budget.checkBeforeCall();
       const started = Date.now();
-      const res = await this.models.chat(bound, { messages, ...request }, ctx.signal, stream ? { executionId: ctx.run.id, stepId: ctx.step.id, call } : null);
+      const res = await this.models.chat(
+        bound,
+        { messages, ...request },
+        ctx.signal,
+        stream ? { executionId: ctx.run.id, stepId: ctx.step.id, call } : null,
+      );
       usage = addUsage(usage, res.usage);
-      await this.runs.log(ctx.run.id, ctx.step.id, 'info', `Model call ${call} (${res.model}): ${res.usage.totalTokens} tokens, ${res.finishReason} in ${Date.now() - started} ms`, {
-        sub_step: 'model_call',
-        call,
-        model: res.model,
-        connection_id: bound.connectionId,
-        finish_reason: res.finishReason,
-        usage: usageView(res.usage),
-        duration_ms: Date.now() - started,
-      });
+      await this.runs.log(
+        ctx.run.id,
+        ctx.step.id,
+        'info',
+        `Model call ${call} (${res.model}): ${res.usage.totalTokens} tokens, ${res.finishReason} in ${Date.now() - started} ms`,
+        {
+          sub_step: 'model_call',
+          call,
+          model: res.model,
+          connection_id: bound.connectionId,
+          finish_reason: res.finishReason,
+          usage: usageView(res.usage),
+          duration_ms: Date.now() - started,
+        },
+      );
       budget.add(res.usage);
       const base = { usage: usageView(usage), model: res.model, finish_reason: res.finishReason };
       if (!validate) return { type: 'succeeded', output: { text: res.text, ...base }, tokensUsed: usage.totalTokens };
       const check = checkAnswer(res.text, validate);
       if (check.ok) return { type: 'succeeded', output: { json: check.value, ...base }, tokensUsed: usage.totalTokens };
       if (call >= MAX_CALLS) {
-        throw aiStepError(AiStepErrorCode.LLM_OUTPUT_INVALID, `the answer does not match response_schema after a retry: ${check.problems.join('; ')}`, {
-          output: { text: res.text, problems: check.problems, ...base },
-        });
+        throw aiStepError(
+          AiStepErrorCode.LLM_OUTPUT_INVALID,
+          `the answer does not match response_schema after a retry: ${check.problems.join('; ')}`,
+          {
+            output: { text: res.text, problems: check.problems, ...base },
+          },
+        );
       }
-      await this.runs.log(ctx.run.id, ctx.step.id, 'warn', `Answer does not match response_schema; asking again: ${check.problems.join('; ')}`, {
-        sub_step: 'schema_retry',
-        problems: check.problems,
-      });
+      await this.runs.log(
+        ctx.run.id,
+        ctx.step.id,
+        'warn',
+        `Answer does not match response_schema; asking again: ${check.problems.join('; ')}`,
+        {
+          sub_step: 'schema_retry',
+          problems: check.problems,
+        },
+      );
       messages = [
         ...messages,
         { role: 'assistant', content: res.text },
-        { role: 'user', content: `That answer is not valid: ${check.problems.join('; ')}. Answer again with only the JSON, valid against the schema.` },
+        {
+          role: 'user',
+          content: `That answer is not valid: ${check.problems.join('; ')}. Answer again with only the JSON, valid against the schema.`,
+        },
       ];
     }
   }

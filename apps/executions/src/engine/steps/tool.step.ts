@@ -28,21 +28,32 @@ export class ToolStep implements StepRunner {
     if (!name) throw invalidWith('tool', 'name is required (a tool name from GET /v1/tools)');
     const args = optionalObject('tool', ctx.with, 'arguments') ?? {};
     const connectionId = optionalString('tool', ctx.with, 'connection_id', 80);
-    const timeoutMs = optionalNumber('tool', ctx.with, 'timeout_ms', 100, 120_000, true) ?? (ctx.step.timeoutMs ? Math.min(ctx.step.timeoutMs, 120_000) : undefined);
+    const timeoutMs =
+      optionalNumber('tool', ctx.with, 'timeout_ms', 100, 120_000, true) ??
+      (ctx.step.timeoutMs ? Math.min(ctx.step.timeoutMs, 120_000) : undefined);
     let view;
     try {
-      view = await this.tools.call({ workspaceId: ctx.run.workspaceId, executionId: ctx.run.id, stepId: ctx.step.id }, { name, arguments: args, connectionId, timeoutMs });
+      view = await this.tools.call(
+        { workspaceId: ctx.run.workspaceId, executionId: ctx.run.id, stepId: ctx.step.id },
+        { name, arguments: args, connectionId, timeoutMs },
+      );
     } catch (err) {
       throw toStepError(name, err);
     }
-    await this.runs.log(ctx.run.id, ctx.step.id, view.is_error ? 'warn' : 'info', `Tool ${name} ${view.is_error ? 'reported an error' : 'succeeded'} in ${view.duration_ms} ms`, {
-      sub_step: 'tool_call',
-      tool: name,
-      tool_call_id: view.id,
-      connection_id: view.connection_id,
-      is_error: view.is_error,
-      duration_ms: view.duration_ms,
-    });
+    await this.runs.log(
+      ctx.run.id,
+      ctx.step.id,
+      view.is_error ? 'warn' : 'info',
+      `Tool ${name} ${view.is_error ? 'reported an error' : 'succeeded'} in ${view.duration_ms} ms`,
+      {
+        sub_step: 'tool_call',
+        tool: name,
+        tool_call_id: view.id,
+        connection_id: view.connection_id,
+        is_error: view.is_error,
+        duration_ms: view.duration_ms,
+      },
+    );
     if (view.is_error) throw aiStepError(AiStepErrorCode.TOOL_CALL_FAILED, `tool ${name} reported an error`, { output: view.output });
     return { type: 'succeeded', output: view.output };
   }

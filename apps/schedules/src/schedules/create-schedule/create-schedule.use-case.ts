@@ -58,7 +58,7 @@ export class CreateScheduleUseCase {
       updatedAt: now,
     });
     await this.ds.transaction((m) => this.repo.insert(m, schedule));
-    this.loop.wakeClaim();
+    if (schedule.enabled && !schedule.agentPaused) this.loop.wakeClaim(schedule.nextRunAt);
     return toScheduleView(schedule);
   }
 }

@@ -6,7 +6,7 @@ import { toFireView } from '../schedule-views';
 import { SchedulesError } from '../schedules.errors';
 import { SchedulesRepository } from '../schedules.repository';
 
-/** A schedule's fires, newest first: each due time and what became of it. */
+/** A schedule's fires, newest due time first: each due time and what became of it. */
 @Injectable()
 export class ListFiresUseCase {
   constructor(
@@ -19,6 +19,6 @@ export class ListFiresUseCase {
     if (!schedule) throw SchedulesError.notFound(query.schedule);
     const limit = pageLimit(query.limit);
     const rows = await this.fires.list(schedule.id, { state: query.state, cursor: query.cursor, limit });
-    return toPage(rows, limit, toFireView, (f) => ({ id: f.id }));
+    return toPage(rows, limit, toFireView, (f) => ({ due_at: f.dueAt.toISOString(), id: f.id }));
   }
 }

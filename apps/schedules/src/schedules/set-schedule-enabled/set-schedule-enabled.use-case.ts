@@ -40,7 +40,7 @@ export class SetScheduleEnabledUseCase {
       await this.repo.update(m, s);
       return s;
     });
-    if (resumed) this.loop.wakeClaim();
+    if (resumed) this.loop.wakeClaim(schedule.nextRunAt);
     return toScheduleView(schedule);
   }
 }

@@ -33,7 +33,7 @@ export class UpdateScheduleUseCase {
       rescheduled = outcome.rescheduled;
       return s;
     });
-    if (rescheduled) this.loop.wakeClaim();
+    if (rescheduled) this.loop.wakeClaim(schedule.nextRunAt);
     return toScheduleView(schedule);
   }
 }

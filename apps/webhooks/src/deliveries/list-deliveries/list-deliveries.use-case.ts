@@ -17,7 +17,12 @@ export class ListDeliveriesUseCase {
     const endpoint = await this.endpoints.find(ctx.workspace_id, msg.endpoint);
     if (!endpoint) throw EndpointsError.notFound(msg.endpoint);
     const limit = pageLimit(msg.limit);
-    const rows = await this.deliveries.listForEndpoint(endpoint.id, { status: msg.status, eventType: msg.event_type, cursor: msg.cursor, limit });
+    const rows = await this.deliveries.listForEndpoint(endpoint.id, {
+      status: msg.status,
+      eventType: msg.event_type,
+      cursor: msg.cursor,
+      limit,
+    });
     return toPage(rows, limit, toDeliveryView, (d) => ({ id: d.id }));
   }
 }

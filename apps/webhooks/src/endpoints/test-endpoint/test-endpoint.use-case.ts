@@ -31,7 +31,13 @@ export class TestEndpointUseCase {
   async execute(ctx: RpcContext, msg: TestWebhookEndpointMessage): Promise<DeliveryView> {
     const eventType = msg.event_type ?? 'agent.execution.success';
     const custom = Object.fromEntries(Object.entries(msg.data ?? {}).filter(([k]) => !KEPT.includes(k)));
-    const fields = { ...examplePayload(eventType), ...custom, workspace_id: ctx.workspace_id, test: true, timestamp: new Date().toISOString() };
+    const fields = {
+      ...examplePayload(eventType),
+      ...custom,
+      workspace_id: ctx.workspace_id,
+      test: true,
+      timestamp: new Date().toISOString(),
+    };
     delete (fields as Record<string, unknown>).id;
     const size = Buffer.byteLength(JSON.stringify({ ...fields, id: 'msg_01JD5Z4Q9X7N3B2V1C0M8K6H4G' }));
     if (size > this.config.WEBHOOKS_MAX_PAYLOAD_BYTES) throw EndpointsError.payloadTooLarge(size, this.config.WEBHOOKS_MAX_PAYLOAD_BYTES);

@@ -21,10 +21,16 @@ export const openaiCreateEmbeddingTool: ToolDefinition = {
   async execute(args, ctx) {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (ctx.config.api_key) headers.authorization = `Bearer ${String(ctx.config.api_key)}`;
-    const res = await ctx.http(joinUrl(String(ctx.config.base_url), 'embeddings'), { method: 'POST', headers, json: { model: args.model, input: args.input } });
+    const res = await ctx.http(joinUrl(String(ctx.config.base_url), 'embeddings'), {
+      method: 'POST',
+      headers,
+      json: { model: args.model, input: args.input },
+    });
     const reply = platformReply('The OpenAI-compatible API', res);
     if (reply.isError) return reply;
     const body = reply.output as { model?: string; data?: { index?: number; embedding?: number[] }[]; usage?: unknown };
-    return { output: { model: body.model ?? args.model, embeddings: (body.data ?? []).map((d) => d.embedding), usage: body.usage ?? null } };
+    return {
+      output: { model: body.model ?? args.model, embeddings: (body.data ?? []).map((d) => d.embedding), usage: body.usage ?? null },
+    };
   },
 };

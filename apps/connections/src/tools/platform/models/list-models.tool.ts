@@ -2,7 +2,8 @@ import { joinUrl } from '../../../platforms/platform';
 import { objectSchema, ToolDefinition } from '../../tool';
 import { platformReply } from '../platform-reply';
 
-const modelIds = (body: unknown) => ((body as { data?: { id?: unknown }[] })?.data ?? []).map((m) => m?.id).filter((id) => typeof id === 'string');
+const modelIds = (body: unknown) =>
+  ((body as { data?: { id?: unknown }[] })?.data ?? []).map((m) => m?.id).filter((id) => typeof id === 'string');
 
 export const openaiListModelsTool: ToolDefinition = {
   name: 'openai.list_models',
@@ -23,7 +24,11 @@ export const anthropicListModelsTool: ToolDefinition = {
   platform: 'anthropic',
   inputSchema: objectSchema({}),
   async execute(_, ctx) {
-    const headers = { 'x-api-key': String(ctx.config.api_key), 'anthropic-version': String(ctx.config.anthropic_version ?? '2023-06-01'), accept: 'application/json' };
+    const headers = {
+      'x-api-key': String(ctx.config.api_key),
+      'anthropic-version': String(ctx.config.anthropic_version ?? '2023-06-01'),
+      accept: 'application/json',
+    };
     const reply = platformReply('Anthropic', await ctx.http(joinUrl(String(ctx.config.base_url), 'v1/models'), { headers }));
     return reply.isError ? reply : { output: { models: modelIds(reply.output) } };
   },

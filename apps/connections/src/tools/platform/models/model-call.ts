@@ -13,7 +13,10 @@ export const CHAT_SCHEMA: JsonSchema = objectSchema(
       type: 'array',
       minItems: 1,
       maxItems: 500,
-      items: objectSchema({ role: { type: 'string', enum: ['system', 'user', 'assistant'] }, content: { type: 'string', maxLength: 200_000 } }, ['role', 'content']),
+      items: objectSchema(
+        { role: { type: 'string', enum: ['system', 'user', 'assistant'] }, content: { type: 'string', maxLength: 200_000 } },
+        ['role', 'content'],
+      ),
     },
     temperature: { type: 'number', minimum: 0, maximum: 2 },
     max_tokens: { type: 'integer', minimum: 1, maximum: 200_000 },
@@ -24,13 +27,18 @@ export const CHAT_SCHEMA: JsonSchema = objectSchema(
 /** One chat call with the connection's credentials; the reply is `{ text, model, usage, finish_reason }`. */
 export async function chatWithConnection(platform: ModelPlatform, args: Record<string, unknown>, ctx: ToolContext): Promise<ToolResult> {
   const model = (args.model as string | undefined) ?? (ctx.config.default_model as string | undefined);
-  if (!model) throw AppError.invalid('No model: pass one, or set default_model on the connection', [{ field: 'arguments.model', reason: 'is required' }]);
+  if (!model)
+    throw AppError.invalid('No model: pass one, or set default_model on the connection', [
+      { field: 'arguments.model', reason: 'is required' },
+    ]);
   const messages: ChatMessage[] = [];
   if (typeof args.system === 'string') messages.push({ role: 'system', content: args.system });
   if (Array.isArray(args.messages)) messages.push(...(args.messages as ChatMessage[]));
   if (typeof args.prompt === 'string') messages.push({ role: 'user', content: args.prompt });
   if (!messages.some((m) => m.role === 'user')) {
-    throw AppError.invalid('Give a prompt or messages with a user message', [{ field: 'arguments.prompt', reason: 'is required without messages' }]);
+    throw AppError.invalid('Give a prompt or messages with a user message', [
+      { field: 'arguments.prompt', reason: 'is required without messages' },
+    ]);
   }
   const provider = createProvider(platform, ctx.config, {
     allowPrivateNetworks: ctx.policy.allowPrivateNetworks,
@@ -42,7 +50,14 @@ export async function chatWithConnection(platform: ModelPlatform, args: Record<s
       { model, messages, temperature: args.temperature as number | undefined, maxTokens: args.max_tokens as number | undefined },
       { signal: ctx.signal },
     );
-    return { output: { text: res.text, model: res.model, usage: { input_tokens: res.usage.inputTokens, output_tokens: res.usage.outputTokens, total_tokens: res.usage.totalTokens }, finish_reason: res.finishReason } };
+    return {
+      output: {
+        text: res.text,
+        model: res.model,
+        usage: { input_tokens: res.usage.inputTokens, output_tokens: res.usage.outputTokens, total_tokens: res.usage.totalTokens },
+        finish_reason: res.finishReason,
+      },
+    };
   } catch (err) {
     return providerFailure(platform === 'openai' ? 'The OpenAI-compatible API' : 'Anthropic', err);
   }

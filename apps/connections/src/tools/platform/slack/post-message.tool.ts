@@ -3,7 +3,8 @@ import { slackCall } from './slack-api';
 
 export const slackPostMessageTool: ToolDefinition = {
   name: 'slack.post_message',
-  description: 'Post a message to a Slack channel (name like #sales or id like C0123) or reply in a thread. Returns the channel and the message ts.',
+  description:
+    'Post a message to a Slack channel (name like #sales or id like C0123) or reply in a thread. Returns the channel and the message ts.',
   platform: 'slack',
   inputSchema: objectSchema(
     {

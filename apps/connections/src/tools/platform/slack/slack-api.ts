@@ -22,7 +22,8 @@ export async function slackCall(ctx: ToolContext, method: string, params: Record
   const res = await ctx.http(url, read ? { headers } : { method: 'POST', headers, json: params });
   const reply = platformReply('Slack', res);
   const body = reply.output as { ok?: boolean; error?: string } | null;
-  if (!body || typeof body !== 'object' || typeof body.ok !== 'boolean') throw ToolsError.upstream(`Slack ${method} did not answer with JSON`);
+  if (!body || typeof body !== 'object' || typeof body.ok !== 'boolean')
+    throw ToolsError.upstream(`Slack ${method} did not answer with JSON`);
   if (body.ok) return { output: body };
   const code = String(body.error ?? 'unknown_error').slice(0, 100);
   if (AUTH_ERRORS.has(code)) throw ToolsError.credentialsRefused('Slack', code);

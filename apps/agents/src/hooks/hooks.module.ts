@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { HookSecrets } from './hook-secrets';
+import { HooksHandler } from './hooks.handler';
+import { HooksRepository } from './hooks.repository';
+import { HooksUseCase } from './hooks.use-case';
+
+@Module({
+  controllers: [HooksHandler],
+  providers: [HookSecrets, HooksRepository, HooksUseCase],
+})
+export class HooksModule {}
