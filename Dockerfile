@@ -10,6 +10,7 @@ COPY package.json package-lock.json .npmrc ./
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/common/package.json libs/common/
 COPY libs/testing/package.json libs/testing/
+COPY libs/ai/package.json libs/ai/
 COPY apps/gateway/package.json apps/gateway/
 COPY apps/agents/package.json apps/agents/
 COPY apps/executions/package.json apps/executions/

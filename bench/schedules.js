@@ -122,7 +122,10 @@ async function main() {
     label: 'bench_schedules',
     env: { LOG_LEVEL: 'warn' },
     perServiceEnv: {
-      schedules: { DATABASE_POOL_SIZE: '10', ...(process.env.BENCH_SCHEDULES_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SCHEDULES_NODE_OPTIONS } : {}) },
+      schedules: {
+        DATABASE_POOL_SIZE: '10',
+        ...(process.env.BENCH_SCHEDULES_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SCHEDULES_NODE_OPTIONS } : {}),
+      },
     },
   });
   const nc = await connect({ servers: stack.natsUrl, name: 'bench-schedules' });
@@ -155,11 +158,16 @@ async function main() {
 
     const url = stack.serviceUrl('schedules');
     const [{ n: firesBefore }] = (await db.query(`SELECT count(*)::int AS n FROM schedules.schedule_runs`)).rows;
-    const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    const loadBefore = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
     executions.state.measuring = true;
     const rss = [];
     const started = Date.now();
-    process.stdout.write(`\n${'t (s)'.padStart(6)} ${'fires/s'.padStart(9)} ${'lag p50'.padStart(9)} ${'lag p99'.padStart(9)} ${'lag max'.padStart(9)} ${'RSS'.padStart(8)}\n`);
+    process.stdout.write(
+      `\n${'t (s)'.padStart(6)} ${'fires/s'.padStart(9)} ${'lag p50'.padStart(9)} ${'lag p99'.padStart(9)} ${'lag max'.padStart(9)} ${'RSS'.padStart(8)}\n`,
+    );
     let last = started;
     while (Date.now() - started < SECONDS * 1000) {
       await new Promise((r) => setTimeout(r, Math.min(SAMPLE * 1000, SECONDS * 1000 - (Date.now() - started))));
@@ -177,7 +185,9 @@ async function main() {
     const all = executions.state.all.sort((a, b) => a - b);
     const [{ n: firesAfter }] = (await db.query(`SELECT count(*)::int AS n FROM schedules.schedule_runs`)).rows;
     const [{ n: doubled }] = (
-      await db.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM schedules.schedule_runs GROUP BY schedule_id, due_at HAVING count(*) > 1) d`)
+      await db.query(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM schedules.schedule_runs GROUP BY schedule_id, due_at HAVING count(*) > 1) d`,
+      )
     ).rows;
     const [{ n: skippedGaps }] = (
       await db.query(
@@ -201,7 +211,10 @@ async function main() {
         `lag due→run max      ${ms(all.at(-1) ?? NaN)}`,
         `RSS first/last/max   ${mb(rss[0])} / ${mb(rss.at(-1))} / ${mb(Math.max(...rss))}`,
         `claim tx p50/p99     ≤${claim.map((v) => `${v * 1000} ms`).join(' / ≤')} (histogram buckets)`,
-        `machine              ${os.cpus().length} cores, load average ${loadBefore} → ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+        `machine              ${os.cpus().length} cores, load average ${loadBefore} → ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
         `doubled due times    ${doubled}`,
         `gaps in due times    ${skippedGaps}`,
         `start requests       ${executions.state.calls} for ${executions.runs.size} runs`,

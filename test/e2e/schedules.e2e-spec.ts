@@ -50,7 +50,9 @@ describe('schedules (HTTP, real services)', () => {
     const paused = await session.post(`/v1/schedules/${s.id}/pause`, { note: 'migration week' });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ enabled: false, paused_note: 'migration week', next_run_at: null });
-    expect((await session.get('/v1/schedules', { query: { enabled: 'false', agent_id: agentId } })).body.data.map((x: { id: string }) => x.id)).toEqual([s.id]);
+    expect(
+      (await session.get('/v1/schedules', { query: { enabled: 'false', agent_id: agentId } })).body.data.map((x: { id: string }) => x.id),
+    ).toEqual([s.id]);
     const resumed = await session.post(`/v1/schedules/${s.id}/resume`);
     expect(resumed.body).toMatchObject({ enabled: true, paused_note: null, paused_at: null });
     expect(Date.parse(resumed.body.next_run_at)).toBeGreaterThan(Date.now());
@@ -65,11 +67,36 @@ describe('schedules (HTTP, real services)', () => {
   });
 
   it.each([
-    ['America/New_York', '30 2 * * *', '2026-03-07T00:00:00Z', ['2026-03-07T02:30:00-05:00', '2026-03-08T03:30:00-04:00', '2026-03-09T02:30:00-04:00']],
-    ['America/New_York', '30 1 * * *', '2026-10-31T00:00:00Z', ['2026-10-31T01:30:00-04:00', '2026-11-01T01:30:00-04:00', '2026-11-02T01:30:00-05:00']],
-    ['Europe/London', '30 1 * * *', '2026-03-28T00:00:00Z', ['2026-03-28T01:30:00+00:00', '2026-03-29T02:30:00+01:00', '2026-03-30T01:30:00+01:00']],
-    ['Europe/London', '30 1 * * *', '2026-10-24T00:00:00Z', ['2026-10-24T01:30:00+01:00', '2026-10-25T01:30:00+01:00', '2026-10-26T01:30:00+00:00']],
-    ['Asia/Kolkata', '0 6 * * *', '2026-03-07T00:00:00Z', ['2026-03-07T06:00:00+05:30', '2026-03-08T06:00:00+05:30', '2026-03-09T06:00:00+05:30']],
+    [
+      'America/New_York',
+      '30 2 * * *',
+      '2026-03-07T00:00:00Z',
+      ['2026-03-07T02:30:00-05:00', '2026-03-08T03:30:00-04:00', '2026-03-09T02:30:00-04:00'],
+    ],
+    [
+      'America/New_York',
+      '30 1 * * *',
+      '2026-10-31T00:00:00Z',
+      ['2026-10-31T01:30:00-04:00', '2026-11-01T01:30:00-04:00', '2026-11-02T01:30:00-05:00'],
+    ],
+    [
+      'Europe/London',
+      '30 1 * * *',
+      '2026-03-28T00:00:00Z',
+      ['2026-03-28T01:30:00+00:00', '2026-03-29T02:30:00+01:00', '2026-03-30T01:30:00+01:00'],
+    ],
+    [
+      'Europe/London',
+      '30 1 * * *',
+      '2026-10-24T00:00:00Z',
+      ['2026-10-24T01:30:00+01:00', '2026-10-25T01:30:00+01:00', '2026-10-26T01:30:00+00:00'],
+    ],
+    [
+      'Asia/Kolkata',
+      '0 6 * * *',
+      '2026-03-07T00:00:00Z',
+      ['2026-03-07T06:00:00+05:30', '2026-03-08T06:00:00+05:30', '2026-03-09T06:00:00+05:30'],
+    ],
   ])('previews DST in %s (%s): once per day, shifted in a gap, first occurrence in a repeat', async (timezone, cron, from, local) => {
     const s = (await create({ cron, timezone, enabled: false })).body;
     const preview = await session.get(`/v1/schedules/${s.id}/preview`, { query: { count: 3, from } });
@@ -81,20 +108,28 @@ describe('schedules (HTTP, real services)', () => {
   it('fires into real runs: each fire starts an execution with trigger schedule, and last_status follows it', async () => {
     const s = (await create({ cron: '* * * * * *', overlap_policy: 'allow', input: agentInputFactory() })).body;
     let started: { execution_id: string } | undefined;
-    await waitFor(async () => {
-      const fires = (await session.get(`/v1/schedules/${s.id}/fires`)).body.data as { state: string; execution_id: string }[];
-      started = fires.find((f) => f.state === 'started');
-      return !!started;
-    }, 30_000, 200);
+    await waitFor(
+      async () => {
+        const fires = (await session.get(`/v1/schedules/${s.id}/fires`)).body.data as { state: string; execution_id: string }[];
+        started = fires.find((f) => f.state === 'started');
+        return !!started;
+      },
+      30_000,
+      200,
+    );
     await session.post(`/v1/schedules/${s.id}/pause`);
     expect(started).toBeDefined();
     const exe = await session.get(`/v1/executions/${started!.execution_id}`);
     expect(exe.status).toBe(200);
     expect(exe.body).toMatchObject({ trigger_type: 'schedule', trigger_id: s.id, metadata: { schedule_id: s.id } });
-    const done = await waitFor(async () => {
-      const view = (await session.get(`/v1/schedules/${s.id}`)).body;
-      return view.total_runs >= 1 && view.last_status === 'succeeded';
-    }, 30_000, 200);
+    const done = await waitFor(
+      async () => {
+        const view = (await session.get(`/v1/schedules/${s.id}`)).body;
+        return view.total_runs >= 1 && view.last_status === 'succeeded';
+      },
+      30_000,
+      200,
+    );
     expect(done).toBe(true);
 
     const ran = await session.post(`/v1/schedules/${s.id}/run`, {}, { headers: { 'Idempotency-Key': `run-${s.id}` } });
@@ -123,7 +158,11 @@ describe('schedules (HTTP, real services)', () => {
     };
 
     it.each([
-      ['wrong types', { agent_id: 5, cron: 7, enabled: 'yes', input: 'x', overlap_policy: 'sometimes', catchup: 3 }, ['agent_id', 'cron', 'enabled', 'input', 'overlap_policy', 'catchup']],
+      [
+        'wrong types',
+        { agent_id: 5, cron: 7, enabled: 'yes', input: 'x', overlap_policy: 'sometimes', catchup: 3 },
+        ['agent_id', 'cron', 'enabled', 'input', 'overlap_policy', 'catchup'],
+      ],
       ['an unknown field', { interval_seconds: 60, colour: 'blue' }, ['colour']],
       ['an invalid cron', { cron: '0 25 * * *' }, ['cron']],
       ['a 7-field cron', { cron: '0 0 0 1 1 * 2030' }, ['cron']],
@@ -201,7 +240,11 @@ describe('schedules (HTTP, real services)', () => {
     ])('%s /v1/schedules/{id}%s of another workspace, or of an id that cannot exist → 404', async (method, suffix) => {
       const body = suffix === '/backfill' ? { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z' } : {};
       for (const id of [foreign, 'sch_00000000000000000000000000', 'not%20an%20id']) {
-        const res = await session.client.request(method, `/v1/schedules/${id}${suffix}`, method === 'GET' || method === 'DELETE' ? undefined : body);
+        const res = await session.client.request(
+          method,
+          `/v1/schedules/${id}${suffix}`,
+          method === 'GET' || method === 'DELETE' ? undefined : body,
+        );
         expect({ id, status: res.status, code: res.body?.error?.code }).toEqual({ id, status: 404, code: 'NOT_FOUND' });
       }
       expect((await other.get(`/v1/schedules/${foreign}`)).status).toBe(200);

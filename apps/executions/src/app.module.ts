@@ -7,6 +7,11 @@ import { RunsModule } from './runs/runs.module';
 import { StatsModule } from './stats/stats.module';
 
 @Module({
-  imports: [CoreModule.forRoot({ name: 'executions', config: ExecutionsConfig, entities: [], migrations }), RunsModule, ApprovalsModule, StatsModule],
+  imports: [
+    CoreModule.forRoot({ name: 'executions', config: ExecutionsConfig, entities: [], migrations }),
+    RunsModule,
+    ApprovalsModule,
+    StatsModule,
+  ],
 })
 export class AppModule {}

@@ -17,8 +17,20 @@ describe('approvals (HTTP through the gateway, real services)', () => {
       stepsAgent(
         [
           { id: 'draft', type: 'transform', with: { expression: '"Hello " & input.name' } },
-          { id: 'review', type: 'approval', with: { message: 'Send "{{ steps.draft.output }}"?', ...approval }, ...(onError ? { on_error: onError } : {}) },
-          { id: 'send', type: 'transform', with: { expression: '{ "sent": steps.review.output.approved, "by": steps.review.output.approver, "note": steps.review.output.comment }' } },
+          {
+            id: 'review',
+            type: 'approval',
+            with: { message: 'Send "{{ steps.draft.output }}"?', ...approval },
+            ...(onError ? { on_error: onError } : {}),
+          },
+          {
+            id: 'send',
+            type: 'transform',
+            with: {
+              expression:
+                '{ "sent": steps.review.output.approved, "by": steps.review.output.approver, "note": steps.review.output.comment }',
+            },
+          },
         ],
         { max_concurrency: 50 },
       ),
@@ -60,10 +72,18 @@ describe('approvals (HTTP through the gateway, real services)', () => {
     const res = await session.post(`/v1/approvals/${approval.id}/approve`, { comment: 'ship it' });
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'approved', decisions: [{ approver: session.adminApiKey.id, decision: 'approve', comment: 'ship it' }], approve_url: null });
+    expect(res.body).toMatchObject({
+      status: 'approved',
+      decisions: [{ approver: session.adminApiKey.id, decision: 'approve', comment: 'ship it' }],
+      approve_url: null,
+    });
     const done = await waitForExecution(session.client, id);
     expect(done).toMatchObject({ status: 'succeeded', output: { sent: true, by: session.adminApiKey.id, note: 'ship it' } });
-    expect(done.steps[1]).toMatchObject({ step_id: 'review', status: 'succeeded', output: { approved: true, comment: 'ship it', approver: session.adminApiKey.id } });
+    expect(done.steps[1]).toMatchObject({
+      step_id: 'review',
+      status: 'succeeded',
+      output: { approved: true, comment: 'ship it', approver: session.adminApiKey.id },
+    });
     expect((await session.get('/v1/approvals', { query: { status: 'pending', execution_id: id } })).body.data).toEqual([]);
   });
 
@@ -80,7 +100,10 @@ describe('approvals (HTTP through the gateway, real services)', () => {
       status: 'failed',
       error: { code: 'APPROVAL_REJECTED', step_id: 'review', message: `rejected by ${session.adminApiKey.id}: too pushy` },
     });
-    expect(await waitForExecution(session.client, b.id)).toMatchObject({ status: 'succeeded', output: { sent: false, by: session.adminApiKey.id, note: null } });
+    expect(await waitForExecution(session.client, b.id)).toMatchObject({
+      status: 'succeeded',
+      output: { sent: false, by: session.adminApiKey.id, note: null },
+    });
   });
 
   it('answers 409 to a second decision and to a decision on a cancelled run', async () => {

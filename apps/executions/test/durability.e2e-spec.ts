@@ -31,11 +31,18 @@ describe('durable execution (a private stack whose executions process is killed)
     await stack?.stop();
   });
 
-  const post = (path: string) => ({ id: path.slice(1).replace(/-/g, '_'), type: 'http' as const, with: { method: 'POST', url: `${fake.url}${path}`, body: { run: '{{ run.id }}' } } });
+  const post = (path: string) => ({
+    id: path.slice(1).replace(/-/g, '_'),
+    type: 'http' as const,
+    with: { method: 'POST', url: `${fake.url}${path}`, body: { run: '{{ run.id }}' } },
+  });
   const hitsOf = (path: string, runId: string) => fake.requests.filter((r) => r.path === path && JSON.parse(r.body).run === runId).length;
 
   it('resumes a run after SIGKILL during a durable delay, without running its committed step again', async () => {
-    const agent = await createAgent(session.client, stepsAgent([post('/k1-first'), { id: 'nap', type: 'delay', with: { ms: 1_000 } }, post('/k1-last')]));
+    const agent = await createAgent(
+      session.client,
+      stepsAgent([post('/k1-first'), { id: 'nap', type: 'delay', with: { ms: 1_000 } }, post('/k1-last')]),
+    );
     fake.json('/k1-first', 200, { ok: true }).json('/k1-last', 200, { ok: true });
     const id = await startAsync(session.client, agent.id);
     await waitForExecution(session.client, id, (e) => e.status === 'waiting');
@@ -95,11 +102,18 @@ describe('durable execution (a private stack whose executions process is killed)
 
     it('shares the runs between the replicas, never runs a step twice, and the survivor finishes the runs of a replica that dies', async () => {
       fake.json('/r-a', 200, { ok: true }).json('/r-b', 200, { ok: true });
-      const agent = await createAgent(session.client, stepsAgent([post('/r-a'), { id: 'nap', type: 'delay', with: { ms: 1_500 } }, post('/r-b')]));
+      const agent = await createAgent(
+        session.client,
+        stepsAgent([post('/r-a'), { id: 'nap', type: 'delay', with: { ms: 1_500 } }, post('/r-b')]),
+      );
       const client = new ApiClient(stack.gatewayUrl, session.admin.key);
 
       const ids = await Promise.all(Array.from({ length: 30 }, () => startAsync(client, agent.id)));
-      await waitFor(async () => (await Promise.all(ids.map((id) => getExecution(client, id)))).every((e) => e.status === 'waiting'), 15_000, 100);
+      await waitFor(
+        async () => (await Promise.all(ids.map((id) => getExecution(client, id)))).every((e) => e.status === 'waiting'),
+        15_000,
+        100,
+      );
       const startedBySecond = Number(
         (await (await fetch(`${second.url}/metrics`)).text()).match(/^agentry_executions_runs_started_total (\d+)/m)?.[1] ?? 0,
       );

@@ -16,7 +16,9 @@ describe('executions store (PostgreSQL)', () => {
     await setup.initialize();
     await setup.query('CREATE SCHEMA executions');
     await setup.destroy();
-    ds = await new DataSource(serviceDataSourceOptions({ url: db.url, schema: 'executions', entities: [], migrations, poolSize: 4 })).initialize();
+    ds = await new DataSource(
+      serviceDataSourceOptions({ url: db.url, schema: 'executions', entities: [], migrations, poolSize: 4 }),
+    ).initialize();
     await ds.runMigrations();
   });
 

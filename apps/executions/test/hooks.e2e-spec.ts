@@ -22,7 +22,7 @@ describe('inbound hooks (HTTP through the gateway, real services)', () => {
   const pathOf = (url: string) => new URL(url).pathname;
   const input = () => ({ email: `hook.${Date.now()}@example.com`, employees: 500 });
 
-  it("gives each agent a hook (the same on every read) and runs the agent with the body as input", async () => {
+  it('gives each agent a hook (the same on every read) and runs the agent with the body as input', async () => {
     const agent = await createAgent(session.client, agentFactory());
     const hook = await hookOf(agent.id);
     expect(hook).toMatchObject({
@@ -52,13 +52,24 @@ describe('inbound hooks (HTTP through the gateway, real services)', () => {
     const github = `sha256=${createHmac('sha256', hook.signing_secret).update(raw).digest('hex')}`;
     const json = { 'content-type': 'application/json' };
 
-    const signed = await anonymous.post(pathOf(hook.url), undefined, { raw, headers: { ...json, 'X-Agentry-Signature': `t=${t},v1=${v1}` } });
+    const signed = await anonymous.post(pathOf(hook.url), undefined, {
+      raw,
+      headers: { ...json, 'X-Agentry-Signature': `t=${t},v1=${v1}` },
+    });
     const fromGithub = await anonymous.post(pathOf(hook.url), undefined, { raw, headers: { ...json, 'X-Hub-Signature-256': github } });
     const stale = await anonymous.post(pathOf(hook.url), undefined, {
       raw,
-      headers: { ...json, 'X-Agentry-Signature': `t=${t - 600},v1=${createHmac('sha256', hook.signing_secret).update(`${t - 600}.${raw}`).digest('hex')}` },
+      headers: {
+        ...json,
+        'X-Agentry-Signature': `t=${t - 600},v1=${createHmac('sha256', hook.signing_secret)
+          .update(`${t - 600}.${raw}`)
+          .digest('hex')}`,
+      },
     });
-    const tampered = await anonymous.post(pathOf(hook.url), undefined, { raw: raw.replace('500', '501'), headers: { ...json, 'X-Agentry-Signature': `t=${t},v1=${v1}` } });
+    const tampered = await anonymous.post(pathOf(hook.url), undefined, {
+      raw: raw.replace('500', '501'),
+      headers: { ...json, 'X-Agentry-Signature': `t=${t},v1=${v1}` },
+    });
 
     expect([signed.status, fromGithub.status, stale.status, tampered.status]).toEqual([202, 202, 401, 401]);
     expect(tampered.body.error.code).toBe('UNAUTHORIZED');
@@ -84,7 +95,11 @@ describe('inbound hooks (HTTP through the gateway, real services)', () => {
     const key = { 'X-API-Key': hook.key };
 
     const text = await anonymous.post(pathOf(hook.url), undefined, { raw: 'hello', headers: { ...key, 'content-type': 'text/plain' } });
-    const large = await anonymous.post(pathOf(hook.url), { email: 'a@b.co', employees: 1, pad: 'x'.repeat(2 * 1024 * 1024) }, { headers: key });
+    const large = await anonymous.post(
+      pathOf(hook.url),
+      { email: 'a@b.co', employees: 1, pad: 'x'.repeat(2 * 1024 * 1024) },
+      { headers: key },
+    );
     const array = await anonymous.post(pathOf(hook.url), [1, 2], { headers: key });
     const invalid = await anonymous.post(pathOf(hook.url), { email: 'not an email' }, { headers: key });
 

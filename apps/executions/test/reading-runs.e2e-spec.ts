@@ -57,7 +57,8 @@ describe('reading runs (HTTP through the gateway, real services)', () => {
     });
 
     it('filters by status, agent (id or slug), trigger type and time', async () => {
-      const ids = async (query: Record<string, string>) => (await session.get('/v1/executions', { query })).body.data.map((e: { id: string }) => e.id);
+      const ids = async (query: Record<string, string>) =>
+        (await session.get('/v1/executions', { query })).body.data.map((e: { id: string }) => e.id);
 
       expect(await ids({ status: 'failed' })).toEqual([failed]);
       expect(await ids({ agent_id: agent.id })).toEqual([...succeeded].reverse());

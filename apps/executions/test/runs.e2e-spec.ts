@@ -76,7 +76,13 @@ describe('runs (HTTP through the gateway, real services)', () => {
       ]);
       for (const step of res.body.steps) {
         expect(step.attempts).toEqual([
-          { attempt: 1, status: 'succeeded', started_at: expect.any(String), finished_at: expect.any(String), duration_ms: expect.any(Number) },
+          {
+            attempt: 1,
+            status: 'succeeded',
+            started_at: expect.any(String),
+            finished_at: expect.any(String),
+            duration_ms: expect.any(Number),
+          },
         ]);
       }
       expect(res.body.duration_ms).toEqual(expect.any(Number));
@@ -100,7 +106,12 @@ describe('runs (HTTP through the gateway, real services)', () => {
         ['executions.step_completed', 'running', 'score'],
         ['executions.succeeded', 'succeeded', null],
       ]);
-      expect(events[4].data).toMatchObject({ output: { score: 40 }, agent_id: agent.id, trigger_type: 'api', duration_ms: expect.any(Number) });
+      expect(events[4].data).toMatchObject({
+        output: { score: 40 },
+        agent_id: agent.id,
+        trigger_type: 'api',
+        duration_ms: expect.any(Number),
+      });
       expect(events.every((e) => e.workspace_id === session.workspace.id)).toBe(true);
     });
 
@@ -266,14 +277,23 @@ describe('runs (HTTP through the gateway, real services)', () => {
       fake.sequence('/flaky', [503, 503, 200]);
       const agent = await createAgent(
         session.client,
-        stepsAgent([{ id: 'call', type: 'http', with: { method: 'GET', url: `${fake.url}/flaky` }, retry: { max_attempts: 3, backoff_ms: 50, factor: 2 } }]),
+        stepsAgent([
+          {
+            id: 'call',
+            type: 'http',
+            with: { method: 'GET', url: `${fake.url}/flaky` },
+            retry: { max_attempts: 3, backoff_ms: 50, factor: 2 },
+          },
+        ]),
       );
 
       const res = await session.post(`/v1/agents/${agent.id}/runs`, { input: {} });
 
       expect(res.body.status).toBe('succeeded');
       expect(res.body.output).toMatchObject({ status: 200, body: { hit: 3 } });
-      expect(res.body.steps[0].attempts.map((a: { status: string; error?: { code: string } }) => [a.status, a.error?.code ?? null])).toEqual([
+      expect(
+        res.body.steps[0].attempts.map((a: { status: string; error?: { code: string } }) => [a.status, a.error?.code ?? null]),
+      ).toEqual([
         ['failed', 'HTTP_ERROR'],
         ['failed', 'HTTP_ERROR'],
         ['succeeded', null],
@@ -328,7 +348,10 @@ describe('runs (HTTP through the gateway, real services)', () => {
 
     it('times out a slow step: the run ends timed_out with STEP_TIMEOUT', async () => {
       fake.hang('/slow-timeout');
-      const agent = await createAgent(session.client, stepsAgent([{ id: 'call', type: 'http', with: { method: 'GET', url: `${fake.url}/slow-timeout` }, timeout_ms: 300 }]));
+      const agent = await createAgent(
+        session.client,
+        stepsAgent([{ id: 'call', type: 'http', with: { method: 'GET', url: `${fake.url}/slow-timeout` }, timeout_ms: 300 }]),
+      );
 
       const res = await session.post(`/v1/agents/${agent.id}/runs`, { input: {} });
 
@@ -337,7 +360,10 @@ describe('runs (HTTP through the gateway, real services)', () => {
     });
 
     it('fails a step whose expression fails at run time, with EXPRESSION_ERROR', async () => {
-      const agent = await createAgent(session.client, stepsAgent([{ id: 'bad', type: 'transform', with: { expression: '$number("abc")' } }]));
+      const agent = await createAgent(
+        session.client,
+        stepsAgent([{ id: 'bad', type: 'transform', with: { expression: '$number("abc")' } }]),
+      );
 
       const res = await session.post(`/v1/agents/${agent.id}/runs`, { input: {} });
 
@@ -364,7 +390,9 @@ describe('runs (HTTP through the gateway, real services)', () => {
     it('applies definition.output to { input, steps, run }', async () => {
       const agent = await createAgent(
         session.client,
-        stepsAgent([{ id: 'a', type: 'transform', with: { expression: 'input.x * 2' } }], { output: '{ "double": steps.a.output, "run": run.id }' }),
+        stepsAgent([{ id: 'a', type: 'transform', with: { expression: 'input.x * 2' } }], {
+          output: '{ "double": steps.a.output, "run": run.id }',
+        }),
       );
 
       const res = await session.post(`/v1/agents/${agent.id}/runs`, { input: { x: 21 } });
@@ -375,7 +403,13 @@ describe('runs (HTTP through the gateway, real services)', () => {
 
   describe('cancel', () => {
     it('cancels a run waiting on a delay at once, and a second cancel is a 409', async () => {
-      const agent = await createAgent(session.client, stepsAgent([{ id: 'nap', type: 'delay', with: { ms: 600_000 } }, { id: 'never', type: 'transform', with: { expression: '1' } }]));
+      const agent = await createAgent(
+        session.client,
+        stepsAgent([
+          { id: 'nap', type: 'delay', with: { ms: 600_000 } },
+          { id: 'never', type: 'transform', with: { expression: '1' } },
+        ]),
+      );
       const id = await startAsync(session.client, agent.id);
       await waitForExecution(session.client, id, (e) => e.status === 'waiting');
 
@@ -393,7 +427,10 @@ describe('runs (HTTP through the gateway, real services)', () => {
 
     it('interrupts a running http step: the request is aborted and the run is cancelled', async () => {
       fake.hang('/slow-cancel');
-      const agent = await createAgent(session.client, stepsAgent([{ id: 'call', type: 'http', with: { method: 'GET', url: `${fake.url}/slow-cancel`, timeout_ms: 120_000 } }]));
+      const agent = await createAgent(
+        session.client,
+        stepsAgent([{ id: 'call', type: 'http', with: { method: 'GET', url: `${fake.url}/slow-cancel`, timeout_ms: 120_000 } }]),
+      );
       const id = await startAsync(session.client, agent.id);
       await waitFor(async () => fake.hitCount('/slow-cancel') === 1, 10_000);
       expect((await getExecution(session.client, id)).status).toBe('running');

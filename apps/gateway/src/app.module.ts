@@ -33,7 +33,16 @@ import { TOOLS_CONTROLLERS } from './tools';
     CoreModule.forRoot({ name: 'gateway', config: GatewayConfig, entities: [WorkspaceEntity, ApiKeyEntity], migrations }),
     TypeOrmModule.forFeature([WorkspaceEntity, ApiKeyEntity]),
   ],
-  controllers: [WorkspacesController, ApiKeysController, AgentsController, ...CONNECTIONS_CONTROLLERS, ...EXECUTIONS_CONTROLLERS, ...WEBHOOKS_CONTROLLERS, SchedulesController, ...TOOLS_CONTROLLERS],
+  controllers: [
+    WorkspacesController,
+    ApiKeysController,
+    AgentsController,
+    ...CONNECTIONS_CONTROLLERS,
+    ...EXECUTIONS_CONTROLLERS,
+    ...WEBHOOKS_CONTROLLERS,
+    SchedulesController,
+    ...TOOLS_CONTROLLERS,
+  ],
   providers: [
     RpcClient,
     Authenticator,

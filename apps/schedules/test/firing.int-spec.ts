@@ -61,9 +61,15 @@ describe('schedules service: firing', () => {
     expect(calls[0].plan).toBe('pro');
     for (const f of fires) expect(executions.runOfFire(f.id)?.id).toBe(f.execution_id);
 
-    const fired = (await eventsOn<ScheduleFiredEventData>(stack.natsUrl, 'agentry.schedules.fired')).filter((e) => e.data.schedule_id === s.id);
+    const fired = (await eventsOn<ScheduleFiredEventData>(stack.natsUrl, 'agentry.schedules.fired')).filter(
+      (e) => e.data.schedule_id === s.id,
+    );
     expect(fired.map((e) => e.data.fire_id).sort()).toEqual(fires.map((f) => f.id).sort());
-    expect(fired[0]).toMatchObject({ type: 'schedules.fired', workspace_id: ws, data: { agent_id: agentId, trigger: 'schedule', state: 'pending' } });
+    expect(fired[0]).toMatchObject({
+      type: 'schedules.fired',
+      workspace_id: ws,
+      data: { agent_id: agentId, trigger: 'schedule', state: 'pending' },
+    });
 
     const last = fires.at(-1)!;
     const view = await get(s.id);
@@ -122,7 +128,11 @@ describe('schedules service: firing', () => {
       for (const s of Object.values(made)) if (Date.parse((await get(s.id)).next_run_at!) < Date.now()) return false;
       return true;
     });
-    await settle(rpc, ws, Object.values(made).map((s) => s.id));
+    await settle(
+      rpc,
+      ws,
+      Object.values(made).map((s) => s.id),
+    );
     expect(await firesOf(rpc, ws, made.none.id)).toEqual([]);
     const latest = await firesOf(rpc, ws, made.latest.id);
     expect(latest.map((f) => [f.trigger, f.state])).toEqual([['catchup', 'started']]);
@@ -141,10 +151,17 @@ describe('schedules service: firing', () => {
     expect(pending).toMatchObject({ state: 'pending', error: { code: 'SERVICE_UNAVAILABLE' } });
     expect((await get(s.id)).last_status).toBe('pending');
     executions.failWith = undefined;
-    await eventually('the same fire started', async () => (await firesOf(rpc, ws, s.id)).find((f) => f.id === pending.id)?.state === 'started');
+    await eventually(
+      'the same fire started',
+      async () => (await firesOf(rpc, ws, s.id)).find((f) => f.id === pending.id)?.state === 'started',
+    );
     await settle(rpc, ws, [s.id]);
 
-    executions.failWith = { code: 'INVALID_INPUT', message: 'input does not match', details: [{ field: 'input.email', reason: 'required' }] };
+    executions.failWith = {
+      code: 'INVALID_INPUT',
+      message: 'input does not match',
+      details: [{ field: 'input.email', reason: 'required' }],
+    };
     const refused = await schedule({ interval_seconds: 1, overlap_policy: 'skip' });
     await eventually('a failed fire', async () => (await firesOf(rpc, ws, refused.id)).some((f) => f.state === 'failed'));
     await settle(rpc, ws, [refused.id]);
@@ -160,12 +177,18 @@ describe('schedules service: firing', () => {
     expect(await get(s.id)).toMatchObject({ total_runs: 1, last_execution_id: fire.execution_id, last_status: 'queued' });
 
     executions.failWith = { code: 'AGENT_PAUSED', message: 'Agent is paused' };
-    expect(await rpc.call('schedules.run', ws, { schedule: s.id })).toEqual({ ok: false, error: expect.objectContaining({ code: 'AGENT_PAUSED' }) });
+    expect(await rpc.call('schedules.run', ws, { schedule: s.id })).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'AGENT_PAUSED' }),
+    });
     executions.failWith = { code: 'SERVICE_UNAVAILABLE', message: 'down' };
     const later = await rpc.ok('schedules.run', ws, { schedule: s.id });
     expect(later.state).toBe('pending');
     executions.failWith = undefined;
-    await eventually('the pending run started', async () => (await firesOf(rpc, ws, s.id)).find((f) => f.id === later.id)?.state === 'started');
+    await eventually(
+      'the pending run started',
+      async () => (await firesOf(rpc, ws, s.id)).find((f) => f.id === later.id)?.state === 'started',
+    );
   }, 60_000);
 
   it('backfills a past window once per due time, and refuses windows in the future or too large', async () => {
@@ -175,18 +198,29 @@ describe('schedules service: firing', () => {
     const first = await rpc.ok('schedules.backfill', ws, { schedule: s.id, ...window });
     expect(first).toMatchObject({ created: 5, existing: 0 });
     expect(first.data.every((f) => f.trigger === 'backfill')).toBe(true);
-    const again = await rpc.ok('schedules.backfill', ws, { schedule: s.id, from: window.from, to: new Date(minute - 5 * 60_000).toISOString() });
+    const again = await rpc.ok('schedules.backfill', ws, {
+      schedule: s.id,
+      from: window.from,
+      to: new Date(minute - 5 * 60_000).toISOString(),
+    });
     expect(again).toMatchObject({ created: 1, existing: 5 });
     await eventually('six runs started', async () => (await firesOf(rpc, ws, s.id)).filter((f) => f.state === 'started').length === 6);
     expect(gaps(await firesOf(rpc, ws, s.id), 60_000)).toEqual([]);
 
-    const future = await rpc.call('schedules.backfill', ws, { schedule: s.id, from: window.from, to: new Date(Date.now() + 3_600_000).toISOString() });
+    const future = await rpc.call('schedules.backfill', ws, {
+      schedule: s.id,
+      from: window.from,
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     expect(future).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', details: [{ field: 'to' }] } });
     const huge = await rpc.call('schedules.backfill', ws, { schedule: s.id, from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' });
-    expect(huge).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', details: [{ field: 'to', reason: expect.stringMatching(/more than 1000/) }] } });
+    expect(huge).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', details: [{ field: 'to', reason: expect.stringMatching(/more than 1000/) }] },
+    });
   }, 60_000);
 
-  it("follows its agent: no fires while it is paused, none caught up on resume, deleted with it", async () => {
+  it('follows its agent: no fires while it is paused, none caught up on resume, deleted with it', async () => {
     const s = await schedule({ cron: '* * * * * *', overlap_policy: 'allow' });
     await rpc.ok('agents.pause', ws, { agent: agentId });
     await eventually('the schedule sees the pause', async () => (await get(s.id)).agent_paused);

@@ -328,7 +328,11 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     );
     expect(note.body).toMatchObject({ endpoint_id: ep.id, cause: 'failing' });
     // pending deliveries fail with it (one in flight at that moment fails when its attempt ends)
-    await eventually(() => deliveriesOf(session, ep.id, 'pending'), (d) => d.length === 0, 'no pending deliveries left');
+    await eventually(
+      () => deliveriesOf(session, ep.id, 'pending'),
+      (d) => d.length === 0,
+      'no pending deliveries left',
+    );
   });
 
   it('drops an event whose data breaks its contract, and goes on with the next', async () => {
@@ -339,7 +343,11 @@ describe('webhook delivery (real gateway, webhooks service, PostgreSQL, NATS)', 
     await events.publish(ExecutionsEvents.succeeded, broken);
     const marker = succeeded(session);
     await events.publish(ExecutionsEvents.succeeded, marker.envelope);
-    await eventually(() => rx.requests, (r) => r.length >= 1, 'the valid event');
+    await eventually(
+      () => rx.requests,
+      (r) => r.length >= 1,
+      'the valid event',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(rx.requests.map((r) => r.body.execution_id)).toEqual([marker.data.execution_id]);
   });

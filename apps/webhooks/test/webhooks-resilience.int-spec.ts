@@ -136,10 +136,18 @@ describe('webhook delivery under failure (real services)', () => {
     const rx = await receiver(() => ({ status: 200, body: 'slow but fine', delayMs: 1_000 }));
     const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['*'] })).body;
     await publishRuns(session, 1);
-    await eventually(() => rx.requests.length, (n) => n === 1, 'the attempt to start');
+    await eventually(
+      () => rx.requests.length,
+      (n) => n === 1,
+      'the attempt to start',
+    );
     await stack.stopService('webhooks');
     await stack.startService('webhooks');
-    const [d] = await eventually(() => deliveries(session, ep.id), (x) => x[0]?.status === 'succeeded', 'the delivery recorded');
+    const [d] = await eventually(
+      () => deliveries(session, ep.id),
+      (x) => x[0]?.status === 'succeeded',
+      'the delivery recorded',
+    );
     expect(d.attempt_count).toBe(1);
     expect(rx.requests).toHaveLength(1);
   });

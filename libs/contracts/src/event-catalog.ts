@@ -1,7 +1,7 @@
 import { AgentEventData } from './agents/agents.dto';
 import { ExecutionEventData } from './executions/executions.dto';
 import { ConnectionDisconnectedEventData } from './connections/connections.dto';
-import { WebhookEndpointDisabledEventData } from './webhooks/webhooks.dto';
+import { WebhookEndpointDisabledEventData } from './webhooks/webhook-views.dto';
 import { ScheduleFiredEventData } from './schedules/schedule-views.dto';
 import type { EventSubject } from './subjects';
 

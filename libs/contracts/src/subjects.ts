@@ -7,7 +7,8 @@ import type { SchedulesEventMap, SchedulesRpcMap } from './schedules/schedules.s
 import type { ToolsRpcMap } from './tools/tools.subjects';
 
 /** Every request/reply subject with its request and response types. Add a service's map here. */
-export interface RpcMap extends AgentsRpcMap, ExecutionsRpcMap, HooksRpcMap, ConnectionsRpcMap, WebhooksRpcMap, SchedulesRpcMap, ToolsRpcMap {}
+export interface RpcMap
+  extends AgentsRpcMap, ExecutionsRpcMap, HooksRpcMap, ConnectionsRpcMap, WebhooksRpcMap, SchedulesRpcMap, ToolsRpcMap {}
 export type RpcSubject = keyof RpcMap;
 export type RpcReq<S extends RpcSubject> = RpcMap[S]['req'];
 export type RpcRes<S extends RpcSubject> = RpcMap[S]['res'];

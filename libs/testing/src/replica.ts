@@ -21,7 +21,12 @@ export interface ServiceReplica {
  * replica, say), with the same defaults as the stack's own processes plus `env`. Its output is appended
  * to the stack's log file. Stop it before the stack.
  */
-export async function startReplica(stack: StackInfo, service: string, env: Record<string, string> = {}, readyTimeoutMs = 60_000): Promise<ServiceReplica> {
+export async function startReplica(
+  stack: StackInfo,
+  service: string,
+  env: Record<string, string> = {},
+  readyTimeoutMs = 60_000,
+): Promise<ServiceReplica> {
   const tail = new OutputTail(120);
   const child = fork(serviceMain(service), [], {
     cwd: repoRoot(),
@@ -47,7 +52,14 @@ export async function startReplica(stack: StackInfo, service: string, env: Recor
     stream.setEncoding('utf8').on('data', (chunk: string) => {
       tail.push(chunk);
       try {
-        appendFileSync(stack.logFile, chunk.split('\n').filter(Boolean).map((l) => prefix + l).join('\n') + '\n');
+        appendFileSync(
+          stack.logFile,
+          chunk
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => prefix + l)
+            .join('\n') + '\n',
+        );
       } catch {
         // the stack's log is gone: keep the tail only
       }

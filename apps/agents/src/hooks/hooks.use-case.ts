@@ -35,7 +35,12 @@ export class HooksUseCase {
     await this.get(ctx, ref);
     const agentId = await this.agent(ctx, ref);
     const key = this.secrets.newKey();
-    const row = await this.repo.rotate(agentId, HookSecrets.sha256(key), this.secrets.encrypt(key), this.secrets.encrypt(this.secrets.newSigningSecret()));
+    const row = await this.repo.rotate(
+      agentId,
+      HookSecrets.sha256(key),
+      this.secrets.encrypt(key),
+      this.secrets.encrypt(this.secrets.newSigningSecret()),
+    );
     return this.view(row!);
   }
 

@@ -47,11 +47,17 @@ export class ApprovalsRepository {
     const after = decodeCursor<{ id: string }>(f.cursor, ['id']);
     if (after) add('id < ?', after.id);
     params.push(f.limit + 1);
-    return this.ds.query(`SELECT * FROM executions.approvals WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
+    return this.ds.query(
+      `SELECT * FROM executions.approvals WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
   }
 
   async get(workspaceId: string, id: string): Promise<ApprovalRow | null> {
-    const rows: ApprovalRow[] = await this.ds.query(`SELECT * FROM executions.approvals WHERE id = $1 AND workspace_id = $2`, [id, workspaceId]);
+    const rows: ApprovalRow[] = await this.ds.query(`SELECT * FROM executions.approvals WHERE id = $1 AND workspace_id = $2`, [
+      id,
+      workspaceId,
+    ]);
     return rows[0] ?? null;
   }
 

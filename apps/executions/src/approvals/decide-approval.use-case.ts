@@ -1,4 +1,11 @@
-import { ApprovalDecision, ApprovalView, DecideApprovalByLinkMessage, DecideApprovalMessage, RpcContext, TERMINAL_STATUSES } from '@agentry/contracts';
+import {
+  ApprovalDecision,
+  ApprovalView,
+  DecideApprovalByLinkMessage,
+  DecideApprovalMessage,
+  RpcContext,
+  TERMINAL_STATUSES,
+} from '@agentry/contracts';
 import { isId } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -45,7 +52,9 @@ export class DecideApprovalUseCase {
     const view = await this.ds.transaction(async (m) => {
       const a = await this.repo.lock(m, workspaceId, approvalId);
       if (!a) throw ApprovalsError.notFound(approvalId);
-      if (a.run_status && TERMINAL_STATUSES.includes(a.run_status as never)) throw ApprovalsError.runFinished(a.run_status);
+      const runFinished = !!a.run_status && TERMINAL_STATUSES.includes(a.run_status as never);
+      if (a.status === 'cancelled' || (runFinished && a.status === 'pending'))
+        throw ApprovalsError.runFinished(a.run_status ?? 'cancelled');
       if (a.status !== 'pending') throw ApprovalsError.decided(a.status);
       if (a.expires_at && a.expires_at.getTime() <= Date.now()) throw ApprovalsError.decided('expired');
       if (link && a.links_used.includes(link)) throw ApprovalsError.linkUsed();

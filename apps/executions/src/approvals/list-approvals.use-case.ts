@@ -23,7 +23,12 @@ export class ListApprovalsUseCase {
       cursor: q.cursor,
       limit,
     });
-    return toPage(rows, limit, (r) => toApprovalView(r, this.links), (r) => ({ id: r.id }));
+    return toPage(
+      rows,
+      limit,
+      (r) => toApprovalView(r, this.links),
+      (r) => ({ id: r.id }),
+    );
   }
 
   async get(ctx: RpcContext, id: string): Promise<ApprovalView> {

@@ -39,9 +39,17 @@ export interface ExecuteResult {
   handBack: boolean;
 }
 
-const runsFinished = new Counter({ name: 'agentry_executions_runs_finished_total', help: 'Runs this process finished', labelNames: ['status'] });
+const runsFinished = new Counter({
+  name: 'agentry_executions_runs_finished_total',
+  help: 'Runs this process finished',
+  labelNames: ['status'],
+});
 const runsStarted = new Counter({ name: 'agentry_executions_runs_started_total', help: 'Runs (or resumptions) this process started' });
-const stepsFinished = new Counter({ name: 'agentry_executions_steps_total', help: 'Step outcomes in this process', labelNames: ['type', 'status'] });
+const stepsFinished = new Counter({
+  name: 'agentry_executions_steps_total',
+  help: 'Step outcomes in this process',
+  labelNames: ['type', 'status'],
+});
 
 const DONE: ExecuteResult = { wakeAt: null, handBack: false };
 
@@ -211,7 +219,9 @@ export class RunExecutor {
         p,
         'info',
         step.id,
-        o.reason === 'approval' ? `Step ${step.id} waits for an approval` : `Step ${step.id} waits until ${o.wakeAt?.toISOString() ?? 'further notice'}`,
+        o.reason === 'approval'
+          ? `Step ${step.id} waits for an approval`
+          : `Step ${step.id} waits until ${o.wakeAt?.toISOString() ?? 'further notice'}`,
         o.approval ? { approval_id: o.approval.id } : null,
       );
       this.waiters.watchRemote(run.exe.id);
@@ -273,7 +283,9 @@ export class RunExecutor {
     recordInScope(scope, rec);
     stepsFinished.inc({ type: step.type, status: 'failed' });
     this.event(run, p, ExecutionsEvents.stepCompleted, { step_id: step.id });
-    this.log(p, 'error', step.id, `Step ${step.id} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${err.message}`, { code: err.code });
+    this.log(p, 'error', step.id, `Step ${step.id} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${err.message}`, {
+      code: err.code,
+    });
     if (step.onError === 'continue') {
       this.log(p, 'warn', step.id, `Continuing after step ${step.id} (on_error: continue)`);
       return 'next';
@@ -292,7 +304,12 @@ export class RunExecutor {
   ): Promise<AttemptResult> {
     if (step.problem) return { error: new StepError(StepErrorCode.EXPRESSION_ERROR, `${step.problem.where}: ${step.problem.message}`) };
     if (!step.runner) {
-      return { error: new StepError(StepErrorCode.UNSUPPORTED_STEP, `step type "${step.type}" is not available in this version of the executions service`) };
+      return {
+        error: new StepError(
+          StepErrorCode.UNSUPPORTED_STEP,
+          `step type "${step.type}" is not available in this version of the executions service`,
+        ),
+      };
     }
     if (run.cancel.signal.aborted) return { aborted: 'cancel' };
     let resolved: Record<string, unknown>;
@@ -312,7 +329,15 @@ export class RunExecutor {
     aborted.catch(() => undefined);
     try {
       const outcome = await Promise.race([
-        step.runner.run({ step, with: resolved, scope, run: { id: run.exe.id, workspaceId: run.exe.workspace_id, agentId: run.exe.agent_id }, attempt, state, signal }),
+        step.runner.run({
+          step,
+          with: resolved,
+          scope,
+          run: { id: run.exe.id, workspaceId: run.exe.workspace_id, agentId: run.exe.agent_id },
+          attempt,
+          state,
+          signal,
+        }),
         aborted,
       ]);
       return { outcome };
@@ -320,7 +345,11 @@ export class RunExecutor {
       if (run.stop.signal.aborted) return { aborted: 'stop' };
       if (run.cancel.signal.aborted) return { aborted: 'cancel' };
       if (timeout?.aborted && !(err instanceof StepError && err.code !== StepErrorCode.STEP_TIMEOUT)) {
-        return { error: new StepError(StepErrorCode.STEP_TIMEOUT, `step ${step.id} did not finish within ${step.timeoutMs} ms`, { retryable: true }) };
+        return {
+          error: new StepError(StepErrorCode.STEP_TIMEOUT, `step ${step.id} did not finish within ${step.timeoutMs} ms`, {
+            retryable: true,
+          }),
+        };
       }
       if (err instanceof StepError) return { error: err };
       this.logger.warn({ err, execution_id: run.exe.id, step_id: rec.step_id }, 'step runner threw an unexpected error');
@@ -335,7 +364,10 @@ export class RunExecutor {
     let output: unknown;
     if (stopOutput !== undefined) output = stopOutput;
     else if (def.outputProblem) {
-      return this.failRun(run, p, { code: StepErrorCode.EXPRESSION_ERROR, message: `${def.outputProblem.where}: ${def.outputProblem.message}` });
+      return this.failRun(run, p, {
+        code: StepErrorCode.EXPRESSION_ERROR,
+        message: `${def.outputProblem.where}: ${def.outputProblem.message}`,
+      });
     } else if (def.output) {
       try {
         output = await def.output.evaluate(scope);
@@ -382,7 +414,13 @@ export class RunExecutor {
     p.statusChanged = true;
     runsFinished.inc({ status: exe.status });
     this.event(run, p, subject);
-    this.log(p, level, exe.error?.step_id ?? null, `Run ${exe.status.replace('_', ' ')}: ${exe.summary}`, exe.error ? { code: exe.error.code } : null);
+    this.log(
+      p,
+      level,
+      exe.error?.step_id ?? null,
+      `Run ${exe.status.replace('_', ' ')}: ${exe.summary}`,
+      exe.error ? { code: exe.error.code } : null,
+    );
     await this.commit(run, p, true, null);
     this.waiters.finished(toExecutionView(exe, run.steps.values()));
     return DONE;
@@ -442,13 +480,22 @@ export class RunExecutor {
       step: toStepView(s),
     }));
     if (p.statusChanged) {
+      // A run that (re)starts says so before its steps; a run that ends says so after them.
       const terminal = TERMINAL.includes(exe.status);
-      messages.push({ execution_id: exe.id, seq, type: 'status', status: exe.status, at, ...(terminal ? { execution: toExecutionView(exe, run.steps.values()) } : {}) });
+      const status: ExecutionProgressMessage = { execution_id: exe.id, seq, type: 'status', status: exe.status, at };
+      if (terminal) messages.push({ ...status, execution: toExecutionView(exe, run.steps.values()) });
+      else if (exe.status === 'running') messages.unshift(status);
+      else messages.push(status);
     }
     this.progress.publish(messages);
   }
 
-  private event(run: ActiveRun, p: Pending, subject: (typeof ExecutionsEvents)[keyof typeof ExecutionsEvents], extra: Partial<ExecutionEventData> = {}): void {
+  private event(
+    run: ActiveRun,
+    p: Pending,
+    subject: (typeof ExecutionsEvents)[keyof typeof ExecutionsEvents],
+    extra: Partial<ExecutionEventData> = {},
+  ): void {
     const envelope = this.outbox.envelope(subject, run.exe.workspace_id, toEventData(run.exe, extra));
     p.events.push({ id: envelope.id, subject, payload: envelope });
   }

@@ -73,9 +73,15 @@ const j = (v: unknown) => JSON.stringify(v ?? null);
 export class RunStore {
   constructor(private readonly ds: DataSource) {}
 
+  /** The hot path talks to pg's pool directly: TypeORM's query runner adds a measurable cost per statement. */
+  private async q<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const pool = (this.ds.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }).master;
+    return (await pool.query(sql, params)).rows;
+  }
+
   /** Inserts a queued run with its first log line and `queued` event; null when the idempotency key was used. */
   async insert(run: NewRun): Promise<string | null> {
-    const rows: { id: string }[] = await this.ds.query(
+    const rows: { id: string }[] = await this.q(
       `WITH ins AS (
          INSERT INTO executions.executions (id, workspace_id, agent_id, agent_version, status, trigger_type, trigger_id, input, metadata,
            callback_url, retry_of, idempotency_key, max_concurrency, workspace_concurrency, next_run_at, log_seq, created_at)
@@ -118,16 +124,16 @@ export class RunStore {
   }
 
   async findIdByIdempotencyKey(workspaceId: string, key: string): Promise<string | null> {
-    const rows: { id: string }[] = await this.ds.query(
-      `SELECT id FROM executions.executions WHERE workspace_id = $1 AND idempotency_key = $2`,
-      [workspaceId, key],
-    );
+    const rows: { id: string }[] = await this.q(`SELECT id FROM executions.executions WHERE workspace_id = $1 AND idempotency_key = $2`, [
+      workspaceId,
+      key,
+    ]);
     return rows[0]?.id ?? null;
   }
 
   /** Claims due runs (and `preferred` ones at once) under the concurrency limits: see the claim_runs function. */
   async claim(preferred: string[], batch: number, worker: string, token: string, ttlMs: number): Promise<ClaimedRun[]> {
-    const rows: { id: string; previous_status: string; started_at: Date }[] = await this.ds.query(
+    const rows: { id: string; previous_status: string; started_at: Date }[] = await this.q(
       `SELECT id, previous_status, started_at FROM executions.claim_runs($1::text[], $2, $3, $4, $5)`,
       [preferred, batch, worker, token, ttlMs],
     );
@@ -138,8 +144,11 @@ export class RunStore {
   async load(ids: string[]): Promise<{ exe: ExecutionRecord; steps: StepRecord[] }[]> {
     if (ids.length === 0) return [];
     const [exes, steps]: [Record<string, unknown>[], Record<string, unknown>[]] = await Promise.all([
-      this.ds.query(`SELECT * FROM executions.executions WHERE id = ANY($1::text[])`, [ids]),
-      this.ds.query(`SELECT * FROM executions.execution_steps WHERE execution_id = ANY($1::text[]) ORDER BY execution_id, position`, [ids]),
+      this.q<Record<string, unknown>>(`SELECT * FROM executions.executions WHERE id = ANY($1::text[])`, [ids]),
+      this.q<Record<string, unknown>>(
+        `SELECT * FROM executions.execution_steps WHERE execution_id = ANY($1::text[]) ORDER BY execution_id, position`,
+        [ids],
+      ),
     ]);
     const byRun = new Map<string, StepRecord[]>();
     for (const s of steps) {
@@ -153,7 +162,7 @@ export class RunStore {
   /** Commits a claimed run's progress; null when the claim was lost (someone else holds the run now). */
   async commit(c: CommitInput): Promise<CommitResult | null> {
     const logs = c.logs.map((l, i) => ({ ...l, i: i + 1 }));
-    const rows: { seq: number; cancel_requested: boolean }[] = await this.ds.query(
+    const rows: { seq: number; cancel_requested: boolean }[] = await this.q(
       `WITH e AS (
          UPDATE executions.executions SET
            status = $3, output = $4::jsonb, error = $5::jsonb, summary = $6, tokens_used = $7,
@@ -221,7 +230,7 @@ export class RunStore {
   async heartbeat(ids: string[], worker: string, ttlMs: number): Promise<string[]> {
     if (ids.length === 0) return [];
     // A top-level SELECT: TypeORM returns [rows, count] for a bare UPDATE … RETURNING.
-    const rows: { id: string }[] = await this.ds.query(
+    const rows: { id: string }[] = await this.q(
       `WITH held AS (
          UPDATE executions.executions
             SET claim_expires_at = now() + make_interval(secs => $3::int / 1000.0), next_run_at = now() + make_interval(secs => $3::int / 1000.0)
@@ -237,21 +246,15 @@ export class RunStore {
   /** Hands runs back at once (shutdown): another worker claims them now. */
   async release(ids: string[], worker: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.ds.query(
+    await this.q(
       `UPDATE executions.executions SET claimed_by = NULL, claim_token = NULL, claim_expires_at = NULL, next_run_at = now()
         WHERE id = ANY($1::text[]) AND claimed_by = $2`,
       [ids, worker],
     );
   }
 
-  /** When the earliest unclaimed run becomes due (for a local timer shorter than the poll). */
-  async nextDueAt(): Promise<Date | null> {
-    const rows: { at: Date | null }[] = await this.ds.query(`SELECT min(next_run_at) AS at FROM executions.executions WHERE next_run_at IS NOT NULL`);
-    return rows[0]?.at ?? null;
-  }
-
   async purgeOutbox(retentionMs: number): Promise<void> {
-    await this.ds.query(
+    await this.q(
       `DELETE FROM executions.outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1::int / 1000.0)`,
       [retentionMs],
     );

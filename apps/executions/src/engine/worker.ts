@@ -168,7 +168,15 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private newActive(exe: ExecutionRecord, steps: StepRecord[], def: CompiledDefinition, token: string, resumed: boolean): ActiveRun {
-    return { exe, steps: new Map(steps.map((s) => [s.position, s])), def, token, resumed, cancel: new AbortController(), stop: new AbortController() };
+    return {
+      exe,
+      steps: new Map(steps.map((s) => [s.position, s])),
+      def,
+      token,
+      resumed,
+      cancel: new AbortController(),
+      stop: new AbortController(),
+    };
   }
 
   private async definitionFor(exe: ExecutionRecord): Promise<CompiledDefinition | null> {

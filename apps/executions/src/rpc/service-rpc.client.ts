@@ -29,7 +29,10 @@ export class ServiceRpcClient {
       const e = err as Error;
       const down = e.name === 'NoRespondersError' || /no responders|503/i.test(e.message);
       const service = subject.split('.')[0];
-      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, down ? `The ${service} service is not running` : `The ${service} service did not answer in time`);
+      throw new AppError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        down ? `The ${service} service is not running` : `The ${service} service did not answer in time`,
+      );
     }
     if (reply.err !== undefined && reply.err !== null) throw AppError.fromPayload(reply.err);
     return reply.response as RpcRes<S>;

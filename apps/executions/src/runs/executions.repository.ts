@@ -61,7 +61,11 @@ export class ExecutionsRepository {
       [id, workspaceId],
     );
     if (!rows[0]) return null;
-    return { ...executionFromRow(rows[0]), claimed_by: (rows[0].claimed_by as string | null) ?? null, claim_live: Boolean(rows[0].claim_live) };
+    return {
+      ...executionFromRow(rows[0]),
+      claimed_by: (rows[0].claimed_by as string | null) ?? null,
+      claim_live: Boolean(rows[0].claim_live),
+    };
   }
 
   /** Newest first, keyset on id; every filter is served by a (workspace_id, …, id DESC) index. */
@@ -119,11 +123,17 @@ export class ExecutionsRepository {
       where.push(`step_id = $${params.length}`);
     }
     params.push(f.limit + 1);
-    const rows: { seq: number; at: Date; level: LogLevel; step_id: string | null; message: string; data: Record<string, unknown> | null }[] =
-      await this.ds.query(
-        `SELECT seq, at, level, step_id, message, data FROM executions.execution_logs WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
-        params,
-      );
+    const rows: {
+      seq: number;
+      at: Date;
+      level: LogLevel;
+      step_id: string | null;
+      message: string;
+      data: Record<string, unknown> | null;
+    }[] = await this.ds.query(
+      `SELECT seq, at, level, step_id, message, data FROM executions.execution_logs WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
+      params,
+    );
     return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), level: r.level, step_id: r.step_id, message: r.message, data: r.data }));
   }
 
@@ -160,7 +170,18 @@ export class ExecutionsRepository {
          INSERT INTO executions.outbox (id, subject, payload) SELECT $8, $9, $10::jsonb FROM e
        )
        SELECT seq FROM e`,
-      [id, workspaceId, summary, log.at, log.level, log.message, log.data === null ? null : JSON.stringify(log.data), event.id, event.subject, JSON.stringify(event.payload)],
+      [
+        id,
+        workspaceId,
+        summary,
+        log.at,
+        log.level,
+        log.message,
+        log.data === null ? null : JSON.stringify(log.data),
+        event.id,
+        event.subject,
+        JSON.stringify(event.payload),
+      ],
     );
     return rows[0]?.seq ?? null;
   }

@@ -4,7 +4,8 @@ import { AppError } from '@agentry/common';
 export const RunsError = {
   notFound: (id: string) => AppError.notFound('Execution', id),
   agentPaused: (ref: string) => new AppError(ErrorCode.AGENT_PAUSED, `Agent ${ref} is paused; resume it to start runs`),
-  invalidInput: (details: { field: string; reason: string }[]) => AppError.invalid("Input does not match the agent's input_schema", details),
+  invalidInput: (details: { field: string; reason: string }[]) =>
+    AppError.invalid("Input does not match the agent's input_schema", details),
   alreadyFinished: (id: string, status: string) =>
     AppError.conflict(`Execution ${id} already ${status.replace('_', ' ')}`, [{ field: 'status', reason: `is ${status}` }]),
   notFinished: (id: string, status: string) =>

@@ -42,12 +42,15 @@ export class GetAgentStatsUseCase {
 
   async execute(ctx: RpcContext, q: AgentStatsMessage): Promise<AgentStatsView> {
     const timezone = q.timezone ?? 'UTC';
-    if (!validTimeZone(timezone)) throw AppError.invalid('Unknown time zone', [{ field: 'timezone', reason: 'must be an IANA time zone such as Europe/Lisbon' }]);
+    if (!validTimeZone(timezone))
+      throw AppError.invalid('Unknown time zone', [{ field: 'timezone', reason: 'must be an IANA time zone such as Europe/Lisbon' }]);
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (from >= to) throw AppError.invalid('from must be before to', [{ field: 'from', reason: 'must be before to' }]);
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
-      throw AppError.invalid(`The period is longer than ${MAX_RANGE_DAYS} days`, [{ field: 'from', reason: `at most ${MAX_RANGE_DAYS} days before to` }]);
+      throw AppError.invalid(`The period is longer than ${MAX_RANGE_DAYS} days`, [
+        { field: 'from', reason: `at most ${MAX_RANGE_DAYS} days before to` },
+      ]);
     }
     const agentId = isId('agt', q.agent) ? q.agent : (await this.agents.find(ctx.workspace_id, q.agent))?.id;
     if (!agentId || !(await this.agents.find(ctx.workspace_id, agentId))) throw AppError.notFound('Agent', q.agent);

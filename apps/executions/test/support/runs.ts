@@ -21,7 +21,12 @@ export async function createAgent(client: ApiClient, body: CreateAgentRequest): 
 }
 
 /** Starts an async run and returns its id. */
-export async function startAsync(client: ApiClient, agent: string, input: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
+export async function startAsync(
+  client: ApiClient,
+  agent: string,
+  input: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const res = expectStatus(await client.post(`/v1/agents/${agent}/runs`, { input, async: true, ...extra }), 202, 'async run');
   return res.body.execution_id;
 }

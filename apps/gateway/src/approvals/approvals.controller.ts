@@ -1,4 +1,12 @@
-import { ApprovalDecision, ApprovalView, DecideApprovalRequest, ExecutionsRpc, ListApprovalsQuery, Page, RpcContext } from '@agentry/contracts';
+import {
+  ApprovalDecision,
+  ApprovalView,
+  DecideApprovalRequest,
+  ExecutionsRpc,
+  ListApprovalsQuery,
+  Page,
+  RpcContext,
+} from '@agentry/contracts';
 import { AppError, Public } from '@agentry/common';
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -37,7 +45,10 @@ export class ApprovalsController {
   @Get('approvals')
   @ApiBearerAuth()
   @RequireScopes('executions:read')
-  @ApiOperation({ summary: 'List approvals, newest first', description: 'Filter by `status` (e.g. `pending`), `agent_id` or `execution_id`.' })
+  @ApiOperation({
+    summary: 'List approvals, newest first',
+    description: 'Filter by `status` (e.g. `pending`), `agent_id` or `execution_id`.',
+  })
   @ApiPage(ApprovalView)
   @ApiErrors(400, 403)
   list(@Ctx() ctx: RpcContext, @Query() query: ListApprovalsQuery): Promise<Page<ApprovalView>> {
@@ -78,7 +89,8 @@ export class ApprovalsController {
   @ApprovalParam()
   @ApiOperation({
     summary: 'Reject',
-    description: 'Rejects at once: the step fails with APPROVAL_REJECTED (or the run goes on with `on_error: continue`). A decided approval or a finished run is a 409.',
+    description:
+      'Rejects at once: the step fails with APPROVAL_REJECTED (or the run goes on with `on_error: continue`). A decided approval or a finished run is a 409.',
   })
   @ApiOkResponse({ type: ApprovalView })
   @ApiErrors(400, 403, 404, 409)

@@ -27,8 +27,8 @@ function routes() {
   });
 }
 
-/** Routes that authenticate by other means (a hook key or signature); anything else public is a mistake. */
-const PUBLIC_ALLOWED = ['POST /v1/hooks/:hook_id'];
+/** Routes that authenticate by other means (a hook key or signature, a signed approval link); anything else public is a mistake. */
+const PUBLIC_ALLOWED = ['POST /v1/hooks/:hook_id', 'GET /v1/approval-links/:token', 'POST /v1/approval-links/:token'];
 
 describe('gateway routes', () => {
   const all = routes();

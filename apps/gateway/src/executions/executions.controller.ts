@@ -1,5 +1,7 @@
 import {
   AgentExecutionsQuery,
+  AgentStatsQuery,
+  AgentStatsView,
   ExecutionLogView,
   ExecutionsRpc,
   ExecutionSummaryView,
@@ -12,15 +14,7 @@ import {
   StartRunRequest,
 } from '@agentry/contracts';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { IdempotencyHeader } from '../agents/agents.controller';
 import { RequireScopes } from '../auth/auth.decorators';
@@ -93,7 +87,8 @@ export class ExecutionsController {
   @RequireScopes('executions:read')
   @ApiOperation({
     summary: 'List executions, newest first',
-    description: 'Filters: `agent_id` (id or slug), `status`, `trigger_type`, and `from`/`to` on the creation time. Items leave out input, output and steps.',
+    description:
+      'Filters: `agent_id` (id or slug), `status`, `trigger_type`, and `from`/`to` on the creation time. Items leave out input, output and steps.',
   })
   @ApiPage(ExecutionSummaryView)
   @ApiErrors(400, 403)
@@ -107,14 +102,35 @@ export class ExecutionsController {
   @ApiOperation({ summary: "List an agent's executions, newest first", description: 'Same filters as `GET /v1/executions`.' })
   @ApiPage(ExecutionSummaryView)
   @ApiErrors(400, 403, 404)
-  listForAgent(@Ctx() ctx: RpcContext, @Param('id', Ref('Agent')) id: string, @Query() query: AgentExecutionsQuery): Promise<Page<ExecutionSummaryView>> {
+  listForAgent(
+    @Ctx() ctx: RpcContext,
+    @Param('id', Ref('Agent')) id: string,
+    @Query() query: AgentExecutionsQuery,
+  ): Promise<Page<ExecutionSummaryView>> {
     return this.rpc.call(ExecutionsRpc.list, { ...query, agent_id: id }, ctx);
+  }
+
+  @Get('agents/:id/stats')
+  @RequireScopes('executions:read')
+  @AgentParam()
+  @ApiOperation({
+    summary: "An agent's run statistics",
+    description:
+      'Runs, success rate (succeeded / finished, cancelled left out), p50/p95 duration, tokens and the last error, in total and per `day`, `week` (from Monday) or `month` in `timezone` (IANA, default UTC), over `from`–`to` (default: the last 30 days).',
+  })
+  @ApiOkResponse({ type: AgentStatsView })
+  @ApiErrors(400, 403, 404)
+  stats(@Ctx() ctx: RpcContext, @Param('id', Ref('Agent')) id: string, @Query() query: AgentStatsQuery): Promise<AgentStatsView> {
+    return this.rpc.call(ExecutionsRpc.stats, { ...query, agent: id }, ctx);
   }
 
   @Get('executions/:id')
   @RequireScopes('executions:read')
   @ExecutionParam()
-  @ApiOperation({ summary: 'Get an execution', description: 'Input, output, error, every step with its attempts and timings, tokens used and duration.' })
+  @ApiOperation({
+    summary: 'Get an execution',
+    description: 'Input, output, error, every step with its attempts and timings, tokens used and duration.',
+  })
   @ApiOkResponse({ type: ExecutionView })
   @ApiErrors(403, 404)
   get(@Ctx() ctx: RpcContext, @Param('id', Ref('Execution')) id: string): Promise<ExecutionView> {
@@ -127,7 +143,11 @@ export class ExecutionsController {
   @ApiOperation({ summary: "An execution's log lines, oldest first", description: 'Filter by `level` or `step_id`; paginated.' })
   @ApiPage(ExecutionLogView)
   @ApiErrors(400, 403, 404)
-  logs(@Ctx() ctx: RpcContext, @Param('id', Ref('Execution')) id: string, @Query() query: ListExecutionLogsQuery): Promise<Page<ExecutionLogView>> {
+  logs(
+    @Ctx() ctx: RpcContext,
+    @Param('id', Ref('Execution')) id: string,
+    @Query() query: ListExecutionLogsQuery,
+  ): Promise<Page<ExecutionLogView>> {
     return this.rpc.call(ExecutionsRpc.logs, { ...query, execution: id }, ctx);
   }
 
@@ -153,7 +173,8 @@ export class ExecutionsController {
   @IdempotencyHeader()
   @ApiOperation({
     summary: 'Retry an execution',
-    description: "Starts a new async run of the same agent (its current version) with the same input, linked by `retry_of`. Only a finished run can be retried (else 409).",
+    description:
+      'Starts a new async run of the same agent (its current version) with the same input, linked by `retry_of`. Only a finished run can be retried (else 409).',
   })
   @ApiAcceptedResponse({ type: RunAcceptedView })
   @ApiErrors(403, 404, 409, 429)
@@ -175,7 +196,12 @@ export class ExecutionsController {
     const timeout = body.async ? undefined : (body.wait_timeout_ms ?? DEFAULT_WAIT_MS) + SYNC_RPC_MARGIN_MS;
     const result = await this.rpc.call(
       ExecutionsRpc.start,
-      { ...body, agent, trigger: { type: 'api', ...(ctx.actor ? { id: ctx.actor } : {}) }, ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}) },
+      {
+        ...body,
+        agent,
+        trigger: { type: 'api', ...(ctx.actor ? { id: ctx.actor } : {}) },
+        ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
+      },
       ctx,
       timeout,
     );

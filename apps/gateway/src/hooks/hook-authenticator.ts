@@ -1,4 +1,11 @@
-import { ErrorCode, HOOK_GITHUB_SIGNATURE_HEADER, HOOK_KEY_HEADER, HOOK_SIGNATURE_HEADER, HOOK_SIGNATURE_TOLERANCE_SECONDS, ResolvedHook } from '@agentry/contracts';
+import {
+  ErrorCode,
+  HOOK_GITHUB_SIGNATURE_HEADER,
+  HOOK_KEY_HEADER,
+  HOOK_SIGNATURE_HEADER,
+  HOOK_SIGNATURE_TOLERANCE_SECONDS,
+  ResolvedHook,
+} from '@agentry/contracts';
 import { AppError } from '@agentry/common';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';

@@ -42,7 +42,10 @@ export class HooksController {
   @ApiBearerAuth()
   @RequireScopes('agents:write')
   @AgentParam()
-  @ApiOperation({ summary: "Rotate the hook's key and signing secret", description: 'The URL stays; the old key and secret stop working at once.' })
+  @ApiOperation({
+    summary: "Rotate the hook's key and signing secret",
+    description: 'The URL stays; the old key and secret stop working at once.',
+  })
   @ApiOkResponse({ type: HookView })
   @ApiErrors(403, 404)
   async rotate(@Ctx() ctx: RpcContext, @Param('id', Ref('Agent')) id: string): Promise<HookView> {
@@ -59,9 +62,16 @@ export class HooksController {
     required: false,
     description: 'Instead of the key: `t=<unix seconds>,v1=<hex HMAC-SHA256(signing_secret, "<t>.<raw body>")>`, t within 5 minutes',
   })
-  @ApiHeader({ name: 'X-Hub-Signature-256', required: false, description: "Or GitHub's: `sha256=<hex HMAC-SHA256(signing_secret, raw body)>`" })
+  @ApiHeader({
+    name: 'X-Hub-Signature-256',
+    required: false,
+    description: "Or GitHub's: `sha256=<hex HMAC-SHA256(signing_secret, raw body)>`",
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeated key starts no second run and returns the first one' })
-  @ApiBody({ description: 'Any JSON object: it becomes the run input', schema: { type: 'object', additionalProperties: true, example: { event: 'lead.created', email: 'ada@example.com' } } })
+  @ApiBody({
+    description: 'Any JSON object: it becomes the run input',
+    schema: { type: 'object', additionalProperties: true, example: { event: 'lead.created', email: 'ada@example.com' } },
+  })
   @ApiOperation({
     summary: 'Call an inbound hook',
     description:
@@ -73,7 +83,9 @@ export class HooksController {
     if (!HOOK_ID.test(hookId)) throw AppError.notFound('Hook', hookId.slice(0, 80));
     const input = body ?? {};
     if (typeof input !== 'object' || Array.isArray(input)) {
-      throw AppError.invalid('The body must be a JSON object; it becomes the run input', [{ field: 'body', reason: 'must be a JSON object' }]);
+      throw AppError.invalid('The body must be a JSON object; it becomes the run input', [
+        { field: 'body', reason: 'must be a JSON object' },
+      ]);
     }
     const system: RpcContext = { workspace_id: '*', request_id: req.id, actor: 'hook' };
     const hook = await this.rpc.call(HooksRpc.resolve, { hook_id: hookId }, system);

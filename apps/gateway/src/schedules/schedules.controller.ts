@@ -27,7 +27,7 @@ import { RpcClient } from '../rpc/rpc-client';
 const ScheduleParam = () => ApiParam({ name: 'id', description: 'Schedule id (`sch_…`)', example: 'sch_01JD5Z4Q9X7N3B2V1C0M8K6H4G' });
 
 const DST_NOTE =
-  'Cron is read in the schedule\'s IANA `timezone`. On a spring-forward day a wall time that does not exist fires once, shifted forward by the gap (02:30 → 03:30 in America/New_York); on a fall-back day a wall time that occurs twice fires once, at its first occurrence, and the repeated hour does not fire again. `interval_seconds` counts real seconds.';
+  "Cron is read in the schedule's IANA `timezone`. On a spring-forward day a wall time that does not exist fires once, shifted forward by the gap (02:30 → 03:30 in America/New_York); on a fall-back day a wall time that occurs twice fires once, at its first occurrence, and the repeated hour does not fire again. `interval_seconds` counts real seconds.";
 
 @ApiTags('Schedules')
 @ApiBearerAuth()
@@ -61,7 +61,10 @@ export class SchedulesController {
   @Get(':id')
   @RequireScopes('schedules:read')
   @ScheduleParam()
-  @ApiOperation({ summary: 'Get a schedule', description: 'With `next_run_at`, `last_run_at`, `last_status`, `last_execution_id` and `total_runs`.' })
+  @ApiOperation({
+    summary: 'Get a schedule',
+    description: 'With `next_run_at`, `last_run_at`, `last_status`, `last_execution_id` and `total_runs`.',
+  })
   @ApiOkResponse({ type: ScheduleView })
   @ApiErrors(403, 404)
   get(@Ctx() ctx: RpcContext, @Param('id', Ref('Schedule')) id: string): Promise<ScheduleView> {
@@ -107,7 +110,10 @@ export class SchedulesController {
   @HttpCode(200)
   @RequireScopes('schedules:write')
   @ScheduleParam()
-  @ApiOperation({ summary: 'Resume a paused schedule', description: 'What was due while paused is not caught up; it fires next at the first due time after now.' })
+  @ApiOperation({
+    summary: 'Resume a paused schedule',
+    description: 'What was due while paused is not caught up; it fires next at the first due time after now.',
+  })
   @ApiOkResponse({ type: ScheduleView })
   @ApiErrors(403, 404)
   resume(@Ctx() ctx: RpcContext, @Param('id', Ref('Schedule')) id: string): Promise<ScheduleView> {
@@ -156,7 +162,11 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Preview the next fire times', description: `In UTC and as wall times of the schedule's zone. ${DST_NOTE}` })
   @ApiOkResponse({ type: SchedulePreviewView })
   @ApiErrors(400, 403, 404)
-  preview(@Ctx() ctx: RpcContext, @Param('id', Ref('Schedule')) id: string, @Query() query: PreviewScheduleQuery): Promise<SchedulePreviewView> {
+  preview(
+    @Ctx() ctx: RpcContext,
+    @Param('id', Ref('Schedule')) id: string,
+    @Query() query: PreviewScheduleQuery,
+  ): Promise<SchedulePreviewView> {
     return this.rpc.call(SchedulesRpc.preview, { schedule: id, ...query }, ctx);
   }
 
@@ -165,7 +175,8 @@ export class SchedulesController {
   @ScheduleParam()
   @ApiOperation({
     summary: "List a schedule's fires, newest due time first",
-    description: 'Each due time and what became of it: started (with its execution), skipped by the overlap policy, buffered, pending or failed.',
+    description:
+      'Each due time and what became of it: started (with its execution), skipped by the overlap policy, buffered, pending or failed.',
   })
   @ApiPage(ScheduleFireView)
   @ApiErrors(400, 403, 404)

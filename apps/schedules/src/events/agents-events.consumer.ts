@@ -63,6 +63,7 @@ export class AgentsEventsConsumer implements OnApplicationBootstrap, OnApplicati
 
   private async deleted(event: EventEnvelope<AgentEventData>, m: EntityManager): Promise<void> {
     const count = await this.schedules.deleteByAgent(m, event.workspace_id, event.data.agent_id);
-    if (count > 0) this.logger.info({ agent_id: event.data.agent_id, schedules_deleted: count }, 'agent deleted: its schedules are deleted');
+    if (count > 0)
+      this.logger.info({ agent_id: event.data.agent_id, schedules_deleted: count }, 'agent deleted: its schedules are deleted');
   }
 }

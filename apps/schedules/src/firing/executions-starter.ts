@@ -30,7 +30,12 @@ export class ExecutionsStarter {
         fire_trigger: fire.trigger,
       },
     };
-    const result = await this.rpc.call(ExecutionsRpc.start, message, { workspace_id: fire.workspaceId, request_id: fire.id, plan: fire.plan ?? undefined }, this.config.SCHEDULES_START_TIMEOUT_MS);
+    const result = await this.rpc.call(
+      ExecutionsRpc.start,
+      message,
+      { workspace_id: fire.workspaceId, request_id: fire.id, plan: fire.plan ?? undefined },
+      this.config.SCHEDULES_START_TIMEOUT_MS,
+    );
     return { executionId: result.execution.id, status: result.execution.status };
   }
 }

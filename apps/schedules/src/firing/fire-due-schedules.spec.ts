@@ -47,13 +47,22 @@ describe(FireDueSchedules.name, () => {
     schedules.claimDue.mockResolvedValue([s]);
     expect(await sut.round()).toBe(1);
     const [fire] = inserted();
-    expect(fire).toMatchObject({ scheduleId: s.id, dueAt: s.nextRunAt, trigger: 'schedule', state: 'pending', input: s.input, plan: 'pro' });
+    expect(fire).toMatchObject({
+      scheduleId: s.id,
+      dueAt: s.nextRunAt,
+      trigger: 'schedule',
+      state: 'pending',
+      input: s.input,
+      plan: 'pro',
+    });
     expect(fire.id).toMatch(/^sfr_/);
     expect(fire.nextAttemptAt).toEqual(new Date(clock.at.getTime() + 30_000)); // the lease
     expect(schedules.advance).toHaveBeenCalledWith(manager, [
       { id: s.id, nextRunAt: new Date('2026-05-01T10:00:10Z'), lastFireId: fire.id, lastRunAt: clock.now(), runs: 1 },
     ]);
-    expect(outboxRows()).toEqual([{ subject: 'agentry.schedules.fired', data: expect.objectContaining({ fire_id: fire.id, state: 'pending' }) }]);
+    expect(outboxRows()).toEqual([
+      { subject: 'agentry.schedules.fired', data: expect.objectContaining({ fire_id: fire.id, state: 'pending' }) },
+    ]);
     expect(outbox.flush).toHaveBeenCalled();
     expect(starter.enqueue).toHaveBeenCalledWith([fire]);
   });
@@ -104,7 +113,8 @@ describe(FireDueSchedules.name, () => {
     ]);
     await sut.round();
     const planned = new Map<string, string[]>();
-    for (const f of inserted()) planned.set(f.scheduleId, [...(planned.get(f.scheduleId) ?? []), `${f.dueAt.toISOString().slice(11, 16)} ${f.trigger}`]);
+    for (const f of inserted())
+      planned.set(f.scheduleId, [...(planned.get(f.scheduleId) ?? []), `${f.dueAt.toISOString().slice(11, 16)} ${f.trigger}`]);
     const [all, latest, none] = [...planned.values()];
     expect(all).toHaveLength(11);
     expect(all.slice(0, 10).every((d) => d.endsWith('catchup'))).toBe(true);

@@ -38,7 +38,7 @@ describe(RunStarter.name, () => {
       recordRetry: jest.fn(),
       recordFailed: jest.fn(async (_m, failed: { id: string }[]) => failed.map((f) => `sch_${f.id}`)),
       promoteBuffered: jest.fn(),
-      release: jest.fn(),
+      release: jest.fn().mockResolvedValue(undefined),
     };
     schedules = { lockMany: jest.fn() };
     executions = { start: jest.fn() };
@@ -72,7 +72,9 @@ describe(RunStarter.name, () => {
   it('fails the fire for good on a refusal, and lets a buffered fire of its schedule go', async () => {
     executions.start.mockRejectedValue(new AppError('AGENT_PAUSED', 'Agent agt_test is paused'));
     expect((await sut.startNow(fire('c'))).kind).toBe('failed');
-    expect(fires.recordFailed).toHaveBeenCalledWith(expect.anything(), [{ id: 'c', error: { code: 'AGENT_PAUSED', message: 'Agent agt_test is paused' } }]);
+    expect(fires.recordFailed).toHaveBeenCalledWith(expect.anything(), [
+      { id: 'c', error: { code: 'AGENT_PAUSED', message: 'Agent agt_test is paused' } },
+    ]);
     expect(fires.promoteBuffered).toHaveBeenCalledWith(expect.anything(), ['sch_c'], clock.now());
   });
 

@@ -11,7 +11,12 @@ import { ExecutionsStarter } from './executions-starter';
 import { fireLag, runsStartedTotal, startFailuresTotal } from './firing.metrics';
 
 /** Errors after which the same start may succeed later; anything else fails the fire for good. */
-const RETRYABLE: readonly string[] = [ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL, ErrorCode.EXECUTION_FAILED, ErrorCode.RATE_LIMITED];
+const RETRYABLE: readonly string[] = [
+  ErrorCode.SERVICE_UNAVAILABLE,
+  ErrorCode.INTERNAL,
+  ErrorCode.EXECUTION_FAILED,
+  ErrorCode.RATE_LIMITED,
+];
 const MAX_BACKOFF_MS = 60_000;
 const FLUSH_AT = 200;
 const FLUSH_DELAY_MS = 10;
@@ -87,10 +92,14 @@ export class RunStarter {
     const waiting = this.queue.splice(0);
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, graceMs))]);
     await this.flush();
-    await this.fires.release(
-      waiting.map((f) => f.id),
-      this.clock.now(),
-    ).catch((err: Error) => this.logger.warn({ err: err.message }, 'schedules: could not hand back fires; their leases will expire'));
+    try {
+      await this.fires.release(
+        waiting.map((f) => f.id),
+        this.clock.now(),
+      );
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'schedules: could not hand back fires; their leases will expire');
+    }
   }
 
   private pump(): void {

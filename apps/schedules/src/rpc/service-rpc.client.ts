@@ -21,7 +21,12 @@ export class ServiceRpcClient {
     timeoutMs = 10_000,
   ): Promise<RpcRes<S>> {
     const requestId = ctx.request_id ?? RequestContext.requestId() ?? 'req_schedules';
-    const full: RpcContext = { workspace_id: ctx.workspace_id, request_id: requestId, actor: 'system:schedules', ...(ctx.plan ? { plan: ctx.plan } : {}) };
+    const full: RpcContext = {
+      workspace_id: ctx.workspace_id,
+      request_id: requestId,
+      actor: 'system:schedules',
+      ...(ctx.plan ? { plan: ctx.plan } : {}),
+    };
     const h = natsHeaders();
     h.set(REQUEST_ID_HEADER, requestId);
     let reply: { response?: unknown; err?: unknown };

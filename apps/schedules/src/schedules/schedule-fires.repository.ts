@@ -217,7 +217,13 @@ export class ScheduleFiresRepository {
    * Applies an execution event to its fire. A terminal status is final; between the others the event
    * that happened later wins (events of different subjects may arrive in any order).
    */
-  async applyExecutionStatus(m: EntityManager, scheduleId: string, executionId: string, status: ExecutionStatus, at: Date): Promise<boolean> {
+  async applyExecutionStatus(
+    m: EntityManager,
+    scheduleId: string,
+    executionId: string,
+    status: ExecutionStatus,
+    at: Date,
+  ): Promise<boolean> {
     // a run that has not ended belongs to an active fire: found through the schedule's active fires
     const rows = await returning(
       m,

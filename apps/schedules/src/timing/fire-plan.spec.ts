@@ -82,7 +82,9 @@ describe(planFires.name, () => {
     });
 
     it('latest: nothing when the newest missed due time is outside the window', () => {
-      const plan = planFires(input('latest', now, { rule: new CronRule('0 6 * * *', 'UTC'), nextRunAt: at('2026-04-29T06:00:00Z'), catchupWindowMs: HOUR }));
+      const plan = planFires(
+        input('latest', now, { rule: new CronRule('0 6 * * *', 'UTC'), nextRunAt: at('2026-04-29T06:00:00Z'), catchupWindowMs: HOUR }),
+      );
       expect(plan.fires).toEqual([]);
       expect(plan.nextRunAt).toEqual(at('2026-05-02T06:00:00Z'));
     });

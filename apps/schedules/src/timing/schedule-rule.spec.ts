@@ -144,9 +144,7 @@ describe(CronRule.name, () => {
     const sut = new CronRule('30 2 * * *', 'America/New_York');
     expect(iso(sut.previousBefore(at('2026-03-08T12:00:00Z')))).toBe('2026-03-08T07:30:00.000Z');
     expect(iso(sut.previousBefore(at('2026-03-08T07:30:00Z')))).toBe('2026-03-07T07:30:00.000Z');
-    expect(iso(new CronRule('30 1 * * *', 'America/New_York').previousBefore(at('2026-11-01T12:00:00Z')))).toBe(
-      '2026-11-01T05:30:00.000Z',
-    );
+    expect(iso(new CronRule('30 1 * * *', 'America/New_York').previousBefore(at('2026-11-01T12:00:00Z')))).toBe('2026-11-01T05:30:00.000Z');
   });
 });
 

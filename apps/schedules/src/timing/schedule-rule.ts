@@ -91,7 +91,8 @@ export class IntervalRule implements ScheduleRule {
  */
 export function ruleOf(spec: RuleSpec, anchor: Date): ScheduleRule {
   if (spec.cron !== undefined && spec.cron !== null) return parseCron(spec.cron, spec.timezone);
-  if (spec.interval_seconds === undefined || spec.interval_seconds === null) throw invalid('cron', 'either cron or interval_seconds is required');
+  if (spec.interval_seconds === undefined || spec.interval_seconds === null)
+    throw invalid('cron', 'either cron or interval_seconds is required');
   return new IntervalRule(spec.interval_seconds, anchor);
 }
 

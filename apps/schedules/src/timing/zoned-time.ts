@@ -20,7 +20,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** `2026-03-08T03:30:00-04:00`: the instant as a wall time in the zone, with the zone's offset then. */
 export function formatInZone(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
   const wallMs = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
   const offsetMin = Math.round((wallMs - Math.floor(at.getTime() / 1000) * 1000) / 60_000);

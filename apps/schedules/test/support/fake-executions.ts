@@ -139,7 +139,14 @@ export class FakeExecutions {
       trigger_id: run.scheduleId,
     };
     const id = `evt_${ulid()}`;
-    const envelope = { id, type: subject.split('.').slice(1).join('.'), version: 1, occurred_at: new Date().toISOString(), workspace_id: run.workspaceId, data };
+    const envelope = {
+      id,
+      type: subject.split('.').slice(1).join('.'),
+      version: 1,
+      occurred_at: new Date().toISOString(),
+      workspace_id: run.workspaceId,
+      data,
+    };
     await this.js.publish(subject, JSON.stringify(envelope), { msgID: id });
   }
 }

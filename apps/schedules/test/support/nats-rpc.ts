@@ -12,12 +12,21 @@ export class NatsRpc {
     return new NatsRpc(await connect({ servers: url, name: 'schedules-int-spec' }));
   }
 
-  async call<S extends RpcSubject>(subject: S, workspaceId: string, data: RpcMap[S]['req'] | object, plan = 'pro'): Promise<RpcOutcome<RpcMap[S]['res']>> {
+  async call<S extends RpcSubject>(
+    subject: S,
+    workspaceId: string,
+    data: RpcMap[S]['req'] | object,
+    plan = 'pro',
+  ): Promise<RpcOutcome<RpcMap[S]['res']>> {
     const requestId = `req_${randomUUID()}`;
     const h = headers();
     h.set(REQUEST_ID_HEADER, requestId);
     const id = randomUUID();
-    const body = JSON.stringify({ pattern: subject, data: { ctx: { workspace_id: workspaceId, request_id: requestId, actor: 'key_test', plan }, data }, id });
+    const body = JSON.stringify({
+      pattern: subject,
+      data: { ctx: { workspace_id: workspaceId, request_id: requestId, actor: 'key_test', plan }, data },
+      id,
+    });
     const reply = (await this.nc.request(subject, body, { timeout: 15_000, headers: h })).json<{ response?: unknown; err?: unknown }>();
     if (reply.err !== undefined && reply.err !== null) return { ok: false, error: reply.err as RpcErrorPayload };
     return { ok: true, data: reply.response as RpcMap[S]['res'] };

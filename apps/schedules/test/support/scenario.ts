@@ -66,7 +66,7 @@ export async function eventsOn<T>(natsUrl: string, subject: string): Promise<Eve
     const out: EventEnvelope<T>[] = [];
     if (state.messages === 0) return out;
     const consumer = await js.consumers.get(EVENTS_STREAM);
-    for (let seen = 0; seen < state.last_seq; ) {
+    for (let seen = 0; seen < state.last_seq;) {
       const batch = await consumer.fetch({ max_messages: 1000, expires: 2_000 });
       let n = 0;
       for await (const m of batch) {

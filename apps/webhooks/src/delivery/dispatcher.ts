@@ -5,13 +5,12 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { WebhooksConfig } from '../config/webhooks.config';
 import { EndpointDisabler } from '../endpoints/endpoint-disabler';
-import { signHeaders } from '../signing/signature';
-import { USER_AGENT } from '../signing/user-agent';
+import { attemptHeaders } from '../signing/signature';
 import { activeSecrets, SigningSecrets } from '../signing/webhook-secret';
 import { CompletionWriter } from './completion-writer';
 import { ClaimedDelivery, DispatchRepository } from './dispatch.repository';
 import { AttemptResult, HttpSender } from './http-sender';
-import { decide } from './outcome';
+import { decide, giveUpUpdate, handBackUpdate } from './outcome';
 import { parseDurations, RetryPolicy } from './retry-policy';
 import { BreakerFailure, INITIAL_WINDOW, isBreakerRejection, TargetRegistry, TargetState } from './target-registry';
 
@@ -232,14 +231,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     await this.takeToken(target);
     const url = endpoint?.url ?? d.callbackUrl!;
     const body = Buffer.from(d.payload, 'utf8');
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      'x-agentry-event': d.eventType,
-      'x-agentry-delivery': d.id,
-      'x-agentry-attempt': String(d.attemptCount + 1),
-      ...signHeaders(activeSecrets(secrets), d.messageId, Math.floor(Date.now() / 1000), body),
-    };
+    const headers = attemptHeaders(d, activeSecrets(secrets), body);
     const startedAt = new Date();
     let result: AttemptResult;
     try {
@@ -281,37 +273,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  /** Untried: due again at once, no attempt counted (breaker open, shutdown). */
   private handBack(d: ClaimedDelivery): void {
-    this.writer.push({
-      update: {
-        id: d.id,
-        leaseId: d.leaseId,
-        status: 'pending',
-        nextAttemptAt: new Date(),
-        scheduleStep: d.scheduleStep,
-        counted: 0,
-        attemptedAt: null,
-        statusCode: null,
-        error: null,
-      },
-    });
+    this.writer.push({ update: handBackUpdate(d) });
   }
 
   private giveUp(d: ClaimedDelivery, error: string): void {
-    this.writer.push({
-      update: {
-        id: d.id,
-        leaseId: d.leaseId,
-        status: 'failed',
-        nextAttemptAt: null,
-        scheduleStep: d.scheduleStep,
-        counted: 0,
-        attemptedAt: null,
-        statusCode: null,
-        error,
-      },
-    });
+    this.writer.push({ update: giveUpUpdate(d, error) });
   }
 
   private async purge(): Promise<void> {

@@ -36,3 +36,29 @@ export function decide(d: Attempted, r: AttemptResult, retry: RetryPolicy, isEnd
     endpointOutcome,
   };
 }
+
+interface Claimed {
+  id: string;
+  leaseId: string;
+  scheduleStep: number;
+}
+
+/** Untried: due again at once, no attempt counted (breaker open, shutdown). */
+export function handBackUpdate(d: Claimed): DeliveryUpdate {
+  return {
+    id: d.id,
+    leaseId: d.leaseId,
+    status: 'pending',
+    nextAttemptAt: new Date(),
+    scheduleStep: d.scheduleStep,
+    counted: 0,
+    attemptedAt: null,
+    statusCode: null,
+    error: null,
+  };
+}
+
+/** Failed without an attempt (its endpoint was disabled meanwhile). */
+export function giveUpUpdate(d: Claimed, error: string): DeliveryUpdate {
+  return { ...handBackUpdate(d), status: 'failed', nextAttemptAt: null, error };
+}

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { USER_AGENT } from './user-agent';
 import { standardKey } from './webhook-secret';
 
 /** `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>` (Standard Webhooks). */
@@ -40,4 +41,20 @@ export function signHeaders(secrets: string[], msgId: string, timestamp: number,
   };
   if (secrets[1]) headers['x-agentry-signature-previous'] = agentrySignature(secrets[1], body);
   return headers;
+}
+
+/** Everything an attempt sends besides the body: content type, user agent, event, and fresh signatures. */
+export function attemptHeaders(
+  d: { id: string; messageId: string; eventType: string; attemptCount: number },
+  secrets: string[],
+  body: Buffer,
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': USER_AGENT,
+    'x-agentry-event': d.eventType,
+    'x-agentry-delivery': d.id,
+    'x-agentry-attempt': String(d.attemptCount + 1),
+    ...signHeaders(secrets, d.messageId, Math.floor(Date.now() / 1000), body),
+  };
 }

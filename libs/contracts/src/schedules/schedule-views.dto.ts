@@ -1,7 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString } from 'class-validator';
 import { EXECUTION_STATUSES, ExecutionStatus } from '../executions/executions.dto';
-import { CATCHUP_POLICIES, CatchupPolicy, FIRE_STATES, FIRE_TRIGGERS, FireState, FireTrigger, OVERLAP_POLICIES, OverlapPolicy } from './schedules.dto';
+import {
+  CATCHUP_POLICIES,
+  CatchupPolicy,
+  FIRE_STATES,
+  FIRE_TRIGGERS,
+  FireState,
+  FireTrigger,
+  OVERLAP_POLICIES,
+  OverlapPolicy,
+} from './schedules.dto';
 
 /**
  * `last_status` of a schedule: `pending` while its last fire's run is being started, `start_failed`

@@ -1,2 +1,3 @@
 export * from './webhooks.dto';
+export * from './webhook-views.dto';
 export * from './webhooks.subjects';

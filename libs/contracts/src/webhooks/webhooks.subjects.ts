@@ -1,22 +1,24 @@
 import type { Page } from '../pagination';
 import type {
   DeliveryDetailView,
-  DeliveryRef,
   DeliveryView,
+  RecoverResultView,
+  WebhookEndpointCreatedView,
+  WebhookEndpointDisabledEventData,
+  WebhookEndpointView,
+  WebhookEventTypeView,
+  WebhookSecretView,
+} from './webhook-views.dto';
+import type {
+  DeliveryRef,
   ListEndpointDeliveriesMessage,
   ListWebhookEndpointsQuery,
-  RecoverResultView,
   RecoverWebhookEndpointMessage,
   RotateWebhookSecretMessage,
   RotateWebhookSecretRequest,
   TestWebhookEndpointMessage,
   UpdateWebhookEndpointMessage,
-  WebhookEndpointCreatedView,
-  WebhookEndpointDisabledEventData,
   WebhookEndpointRef,
-  WebhookEndpointView,
-  WebhookEventTypeView,
-  WebhookSecretView,
   CreateWebhookEndpointRequest,
 } from './webhooks.dto';
 

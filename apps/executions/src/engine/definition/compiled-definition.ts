@@ -38,7 +38,12 @@ export type RunnerLookup = (type: StepType) => StepRunner | undefined;
  * schema, and each runner's own preparation. Problems do not throw here (the agents service validated
  * the definition); they are kept and surface as the failing step's error.
  */
-export function compileDefinition(agentId: string, version: number, definition: AgentDefinitionDto, runners: RunnerLookup): CompiledDefinition {
+export function compileDefinition(
+  agentId: string,
+  version: number,
+  definition: AgentDefinitionDto,
+  runners: RunnerLookup,
+): CompiledDefinition {
   const steps = definition.steps.map((s, position): CompiledStep => {
     const where = `definition.steps[${position}]`;
     const runner = runners(s.type) ?? null;
@@ -52,7 +57,11 @@ export function compileDefinition(agentId: string, version: number, definition: 
       condition: null,
       resolveWith: { constant: true, value: {}, resolve: async () => ({}) },
       retry: s.retry
-        ? { maxAttempts: s.retry.max_attempts, backoffMs: s.retry.backoff_ms ?? NO_RETRY.backoffMs, factor: s.retry.factor ?? NO_RETRY.factor }
+        ? {
+            maxAttempts: s.retry.max_attempts,
+            backoffMs: s.retry.backoff_ms ?? NO_RETRY.backoffMs,
+            factor: s.retry.factor ?? NO_RETRY.factor,
+          }
         : NO_RETRY,
       onError: s.on_error ?? 'fail',
       runner,

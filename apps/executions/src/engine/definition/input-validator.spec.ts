@@ -5,7 +5,11 @@ describe(compileInputSchema.name, () => {
     type: 'object',
     required: ['email', 'size'],
     additionalProperties: false,
-    properties: { email: { type: 'string', format: 'email' }, size: { enum: ['s', 'm'] }, nested: { type: 'object', properties: { n: { type: 'integer' } } } },
+    properties: {
+      email: { type: 'string', format: 'email' },
+      size: { enum: ['s', 'm'] },
+      nested: { type: 'object', properties: { n: { type: 'integer' } } },
+    },
   });
 
   it('accepts a valid input', () => {
@@ -21,7 +25,9 @@ describe(compileInputSchema.name, () => {
         { field: 'input.extra', reason: 'unknown field' },
       ]),
     );
-    expect(sut({ email: 'a@b.co', size: 'xl' })).toEqual([{ field: 'input.size', reason: 'must be equal to one of the allowed values: "s", "m"' }]);
+    expect(sut({ email: 'a@b.co', size: 'xl' })).toEqual([
+      { field: 'input.size', reason: 'must be equal to one of the allowed values: "s", "m"' },
+    ]);
   });
 
   it('accepts anything without a schema, and reads draft-07 when $schema says so', () => {

@@ -1,7 +1,11 @@
 import { EvalScope, ExpressionError } from './expression';
 import { compileValue } from './with-resolver';
 
-const scope: EvalScope = { input: { name: 'Ada', items: [1, 2, 3], n: 7 }, steps: { a: { output: { ok: true }, status: 'succeeded' } }, run: { id: 'exe_1' } };
+const scope: EvalScope = {
+  input: { name: 'Ada', items: [1, 2, 3], n: 7 },
+  steps: { a: { output: { ok: true }, status: 'succeeded' } },
+  run: { id: 'exe_1' },
+};
 
 describe(compileValue.name, () => {
   it('keeps the type of a string that is exactly one template', async () => {

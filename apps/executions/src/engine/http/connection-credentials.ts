@@ -38,13 +38,19 @@ export class ConnectionCredentials {
       if (err instanceof AppError && (err.code === ErrorCode.NOT_FOUND || err.code === ErrorCode.INTEGRATION_NOT_CONNECTED)) {
         throw new StepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, `connection ${connectionId}: ${err.message}`);
       }
-      throw new StepError(StepErrorCode.STEP_FAILED, `connection ${connectionId} could not be resolved: ${(err as Error).message}`, { retryable: true });
+      throw new StepError(StepErrorCode.STEP_FAILED, `connection ${connectionId} could not be resolved: ${(err as Error).message}`, {
+        retryable: true,
+      });
     }
     if (connection.status === 'expired' || connection.status === 'error') {
       throw new StepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, `connection ${connectionId} is ${connection.status}; test or update it`);
     }
     const build = HEADERS[connection.platform];
-    if (!build) throw new StepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, `connection ${connectionId} (${connection.platform}) cannot authenticate http steps`);
+    if (!build)
+      throw new StepError(
+        StepErrorCode.INTEGRATION_NOT_CONNECTED,
+        `connection ${connectionId} (${connection.platform}) cannot authenticate http steps`,
+      );
     const headers = build(connection.config);
     // Headers written in the step win over the connection's.
     for (const key of Object.keys(headers)) if (existing[key] !== undefined) delete headers[key];

@@ -61,7 +61,12 @@ export class ApprovalStep implements StepRunner {
   }
 
   private finish(outcome: ApprovalOutcome): StepOutcome {
-    const output = { approved: outcome.status === 'approved', comment: outcome.comment, approver: outcome.approver, decisions: outcome.decisions };
+    const output = {
+      approved: outcome.status === 'approved',
+      comment: outcome.comment,
+      approver: outcome.approver,
+      decisions: outcome.decisions,
+    };
     if (outcome.status === 'approved') return { type: 'succeeded', output };
     if (outcome.status === 'rejected') {
       const by = outcome.approver ? ` by ${outcome.approver}` : '';

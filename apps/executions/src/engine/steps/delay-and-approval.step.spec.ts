@@ -36,12 +36,20 @@ describe(DelayStep.name, () => {
 describe(ApprovalStep.name, () => {
   const store = { expire: jest.fn() };
   const sut = new ApprovalStep(store as unknown as ApprovalsStore);
-  const decided = (status: string) => ({ approval_id: 'apr_1', expires_at: null, outcome: { status, approver: 'key_1', comment: 'ok', decisions: [] } });
+  const decided = (status: string) => ({
+    approval_id: 'apr_1',
+    expires_at: null,
+    outcome: { status, approver: 'key_1', comment: 'ok', decisions: [] },
+  });
 
   it('creates an approval and suspends the run', async () => {
     const out = await sut.run(ctx({ message: 'Ship it?', timeout_ms: 1000, approvals_required: 2 }));
 
-    expect(out).toMatchObject({ type: 'suspended', reason: 'approval', approval: { message: 'Ship it?', approvalsRequired: 2, expiresAt: expect.any(Date) } });
+    expect(out).toMatchObject({
+      type: 'suspended',
+      reason: 'approval',
+      approval: { message: 'Ship it?', approvalsRequired: 2, expiresAt: expect.any(Date) },
+    });
   });
 
   it('succeeds with the decision when approved, and fails with its output when rejected', async () => {

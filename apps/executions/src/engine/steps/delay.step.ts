@@ -22,19 +22,28 @@ export class DelayStep implements StepRunner {
     }
     const until = this.wakeTime(ctx.with, now);
     if (until <= now) return { type: 'succeeded', output: { waited_ms: 0 } };
-    return { type: 'suspended', state: { until: new Date(until).toISOString(), since: new Date(now).toISOString() }, wakeAt: new Date(until), reason: 'delay' };
+    return {
+      type: 'suspended',
+      state: { until: new Date(until).toISOString(), since: new Date(now).toISOString() },
+      wakeAt: new Date(until),
+      reason: 'delay',
+    };
   }
 
   private wakeTime(w: Record<string, unknown>, now: number): number {
     if (w.until !== undefined && w.until !== null) {
       const at = typeof w.until === 'string' || typeof w.until === 'number' ? new Date(w.until).getTime() : NaN;
-      if (Number.isNaN(at)) throw new StepError(StepErrorCode.INVALID_STEP_INPUT, `delay: until must be an ISO 8601 time, got ${JSON.stringify(w.until)}`);
+      if (Number.isNaN(at))
+        throw new StepError(StepErrorCode.INVALID_STEP_INPUT, `delay: until must be an ISO 8601 time, got ${JSON.stringify(w.until)}`);
       if (at - now > MAX_DELAY_MS) throw new StepError(StepErrorCode.INVALID_STEP_INPUT, 'delay: until is more than 30 days away');
       return at;
     }
     const ms = w.ms;
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_DELAY_MS) {
-      throw new StepError(StepErrorCode.INVALID_STEP_INPUT, `delay: ms must be a number from 0 to ${MAX_DELAY_MS}, got ${JSON.stringify(ms)}`);
+      throw new StepError(
+        StepErrorCode.INVALID_STEP_INPUT,
+        `delay: ms must be a number from 0 to ${MAX_DELAY_MS}, got ${JSON.stringify(ms)}`,
+      );
     }
     return now + Math.round(ms);
   }

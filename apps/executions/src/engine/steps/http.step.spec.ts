@@ -90,7 +90,14 @@ describe(HttpStep.name, () => {
     it('returns status, headers and the parsed JSON body, following redirects', async () => {
       const out = await sut().run(context({ method: 'post', url: `http://127.0.0.1:${port}/redirect`, body: { a: 1 } }));
 
-      expect(out).toEqual({ type: 'succeeded', output: { status: 200, headers: expect.objectContaining({ 'content-type': 'application/json' }), body: { method: 'GET', ua: expect.stringMatching(/^Agentry/) } } });
+      expect(out).toEqual({
+        type: 'succeeded',
+        output: {
+          status: 200,
+          headers: expect.objectContaining({ 'content-type': 'application/json' }),
+          body: { method: 'GET', ua: expect.stringMatching(/^Agentry/) },
+        },
+      });
     });
 
     it('treats a 4xx as output and a 5xx as a retryable failure carrying the response', async () => {

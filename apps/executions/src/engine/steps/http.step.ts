@@ -75,14 +75,19 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
       if (err instanceof StepError) throw err;
       if (ctx.signal.aborted) throw err; // cancel or shutdown: the executor decides
       if (timeout.aborted) {
-        throw new StepError(StepErrorCode.STEP_TIMEOUT, `${spec.method} ${spec.url.origin} did not answer within ${spec.timeoutMs} ms`, { retryable: true });
+        throw new StepError(StepErrorCode.STEP_TIMEOUT, `${spec.method} ${spec.url.origin} did not answer within ${spec.timeoutMs} ms`, {
+          retryable: true,
+        });
       }
       const refused = findCause(err, (e) => (e as { code?: string }).code === OUTBOUND_REFUSED);
       if (refused) throw new StepError(StepErrorCode.OUTBOUND_ADDRESS_REFUSED, (refused as Error).message);
-      const cause = findCause(err, (e) => typeof (e as { code?: string }).code === 'string') as { code?: string; message?: string } | undefined;
+      const cause = findCause(err, (e) => typeof (e as { code?: string }).code === 'string') as
+        { code?: string; message?: string } | undefined;
       throw new StepError(
         StepErrorCode.STEP_FAILED,
-        `${spec.method} ${spec.url.origin} failed: ${cause?.code ?? ''} ${cause?.message ?? (err as Error).message}`.replace(/\s+/g, ' ').trim(),
+        `${spec.method} ${spec.url.origin} failed: ${cause?.code ?? ''} ${cause?.message ?? (err as Error).message}`
+          .replace(/\s+/g, ' ')
+          .trim(),
         { retryable: true },
       );
     }

@@ -60,7 +60,9 @@ export class CancelRunUseCase {
     this.outbox.flush();
     const view = await this.runs.view(ctx.workspace_id, rec.id);
     if (view) {
-      this.progress.publish([{ execution_id: rec.id, seq, type: 'status', status: 'cancelled', at: new Date().toISOString(), execution: view }]);
+      this.progress.publish([
+        { execution_id: rec.id, seq, type: 'status', status: 'cancelled', at: new Date().toISOString(), execution: view },
+      ]);
       this.waiters.finished(view);
     }
     return true;

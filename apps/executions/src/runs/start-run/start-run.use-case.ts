@@ -1,4 +1,13 @@
-import { ExecutionsEvents, ExecutionView, PLAN_LIMITS, Plan, RpcContext, StartRunMessage, StartRunResult, TERMINAL_STATUSES } from '@agentry/contracts';
+import {
+  ExecutionsEvents,
+  ExecutionView,
+  PLAN_LIMITS,
+  Plan,
+  RpcContext,
+  StartRunMessage,
+  StartRunResult,
+  TERMINAL_STATUSES,
+} from '@agentry/contracts';
 import { newId, Outbox } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { AgentCatalog } from '../../catalog/agent-catalog';
@@ -77,7 +86,13 @@ export class StartRunUseCase {
       max_concurrency: agent.maxConcurrency,
       workspace_concurrency: plan && PLAN_LIMITS[plan] ? PLAN_LIMITS[plan].concurrent_runs : null,
       reserveMs: local ? RESERVE_MS : 0,
-      log: { at: now, level: 'info', step_id: null, message: `Run queued (trigger: ${exe.trigger_type}${exe.trigger_id ? ` ${exe.trigger_id}` : ''})`, data: null },
+      log: {
+        at: now,
+        level: 'info',
+        step_id: null,
+        message: `Run queued (trigger: ${exe.trigger_type}${exe.trigger_id ? ` ${exe.trigger_id}` : ''})`,
+        data: null,
+      },
       event: { id: event.id, subject: ExecutionsEvents.queued, payload: event },
     });
     if (!inserted) {

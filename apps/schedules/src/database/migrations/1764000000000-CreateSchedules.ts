@@ -38,7 +38,9 @@ export class CreateSchedules1764000000000 implements MigrationInterface {
     await q.query(`CREATE INDEX schedules_due_idx ON schedules.schedules (next_run_at) WHERE enabled AND NOT agent_paused`);
     await q.query(`CREATE INDEX schedules_workspace_id_id_idx ON schedules.schedules (workspace_id, id DESC)`);
     await q.query(`CREATE INDEX schedules_agent_id_idx ON schedules.schedules (agent_id)`);
-    await q.query(`CREATE INDEX schedules_last_execution_id_idx ON schedules.schedules (last_execution_id) WHERE last_execution_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX schedules_last_execution_id_idx ON schedules.schedules (last_execution_id) WHERE last_execution_id IS NOT NULL`,
+    );
 
     await q.query(`
       CREATE TABLE schedules.schedule_runs (
@@ -70,9 +72,7 @@ export class CreateSchedules1764000000000 implements MigrationInterface {
     await q.query(`CREATE INDEX schedule_runs_schedule_id_id_idx ON schedules.schedule_runs (schedule_id, id DESC)`);
     await q.query(`CREATE INDEX schedule_runs_active_idx ON schedules.schedule_runs (schedule_id) WHERE active`);
     await q.query(`CREATE INDEX schedule_runs_pending_idx ON schedules.schedule_runs (next_attempt_at) WHERE state = 'pending'`);
-    await q.query(
-      `CREATE INDEX schedule_runs_execution_id_idx ON schedules.schedule_runs (execution_id) WHERE execution_id IS NOT NULL`,
-    );
+    await q.query(`CREATE INDEX schedule_runs_execution_id_idx ON schedules.schedule_runs (execution_id) WHERE execution_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -25,9 +25,7 @@ export class LeanerHotPath1764000000002 implements MigrationInterface {
     await q.query(
       `CREATE INDEX schedules_last_execution_id_idx ON schedules.schedules (last_execution_id) WHERE last_execution_id IS NOT NULL`,
     );
-    await q.query(
-      `CREATE INDEX schedule_runs_execution_id_idx ON schedules.schedule_runs (execution_id) WHERE execution_id IS NOT NULL`,
-    );
+    await q.query(`CREATE INDEX schedule_runs_execution_id_idx ON schedules.schedule_runs (execution_id) WHERE execution_id IS NOT NULL`);
     await q.query(`CREATE INDEX schedule_runs_schedule_id_id_idx ON schedules.schedule_runs (schedule_id, id DESC)`);
     await q.query(
       `CREATE UNIQUE INDEX schedule_runs_schedule_id_due_at_key ON schedules.schedule_runs (schedule_id, due_at) WHERE trigger <> 'manual'`,

@@ -3,4 +3,9 @@ import { CreateSchedules1764000000000 } from './1764000000000-CreateSchedules';
 import { AddSchedulePlan1764000000001 } from './1764000000001-AddSchedulePlan';
 import { LeanerHotPath1764000000002 } from './1764000000002-LeanerHotPath';
 
-export const migrations = [InitSchedules1763900000000, CreateSchedules1764000000000, AddSchedulePlan1764000000001, LeanerHotPath1764000000002];
+export const migrations = [
+  InitSchedules1763900000000,
+  CreateSchedules1764000000000,
+  AddSchedulePlan1764000000001,
+  LeanerHotPath1764000000002,
+];

@@ -41,21 +41,19 @@ export class BackfillScheduleUseCase {
     const result = await this.ds.transaction(async (m) => {
       const s = await this.schedules.find(ctx.workspace_id, msg.schedule, m, true);
       if (!s) throw SchedulesError.notFound(msg.schedule);
-      const fires = this.dueTimes(s, from, to).map(
-        (dueAt): NewFire => ({
-          id: newId('sfr'),
-          scheduleId: s.id,
-          workspaceId: s.workspaceId,
-          agentId: s.agentId,
-          dueAt,
-          trigger: 'backfill',
-          input: s.input,
-          attempts: 0,
-          plan: s.plan,
-          state: 'pending',
-          nextAttemptAt: now,
-        }),
-      );
+      const fires = this.dueTimes(s, from, to).map((dueAt): NewFire => ({
+        id: newId('sfr'),
+        scheduleId: s.id,
+        workspaceId: s.workspaceId,
+        agentId: s.agentId,
+        dueAt,
+        trigger: 'backfill',
+        input: s.input,
+        attempts: 0,
+        plan: s.plan,
+        state: 'pending',
+        nextAttemptAt: now,
+      }));
       const inserted = await this.fires.insertMany(m, fires);
       const created = fires.filter((f) => inserted.has(f.id));
       await this.schedules.advance(m, [{ id: s.id, nextRunAt: s.nextRunAt, lastFireId: null, lastRunAt: null, runs: created.length }]);

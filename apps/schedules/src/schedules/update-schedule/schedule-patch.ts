@@ -35,7 +35,8 @@ export function applySchedulePatch(s: ScheduleEntity, patch: UpdateScheduleReque
   if (patch.cron !== undefined || patch.interval_seconds !== undefined || patch.timezone !== undefined) {
     const spec = {
       cron: patch.interval_seconds !== undefined && patch.cron === undefined ? undefined : (patch.cron ?? s.cron),
-      interval_seconds: patch.cron !== undefined && patch.interval_seconds === undefined ? undefined : (patch.interval_seconds ?? s.intervalSeconds),
+      interval_seconds:
+        patch.cron !== undefined && patch.interval_seconds === undefined ? undefined : (patch.interval_seconds ?? s.intervalSeconds),
       timezone: patch.timezone !== undefined ? normalizeZone(patch.timezone) : s.timezone,
     };
     validateRule(spec, now);

@@ -38,14 +38,16 @@ export class UpdateEndpointUseCase {
     if (patch.disabled_reason !== undefined && patch.status !== 'disabled') throw EndpointsError.reasonWithoutDisable();
     if (patch.url !== undefined) await this.urlCheck.assertAllowed(patch.url);
     let disabled = false;
-    let enabled = false;
+    let reset = false;
     const endpoint = await this.ds.transaction(async (m) => {
       const e = await this.repo.find(ctx.workspace_id, id, m, true);
       if (!e) throw EndpointsError.notFound(id);
+      // a new address or a re-enabled endpoint starts with a clean breaker and window
+      reset = patch.url !== undefined && patch.url !== e.url;
       applyPatch(e, patch);
       if (patch.status === 'enabled' && e.status === 'disabled') {
         Object.assign(e, { status: 'enabled', disabledReason: null, disabledAt: null, failingSince: null });
-        enabled = true;
+        reset = true;
       }
       await this.repo.update(m, e);
       if (patch.status === 'disabled' && e.status === 'enabled') {
@@ -55,7 +57,7 @@ export class UpdateEndpointUseCase {
       return e;
     });
     if (disabled) this.outbox.flush();
-    if (enabled) this.dispatcher.resetTarget(endpoint.id);
+    if (reset) this.dispatcher.resetTarget(endpoint.id);
     return toEndpointView(endpoint);
   }
 }
