@@ -8,6 +8,7 @@
 // schedules process's RSS; at the end the totals, missed and doubled fires.
 // Knobs: BENCH_SCHEDULES (10000), BENCH_INTERVAL (5 s), BENCH_SECONDS (600), BENCH_SAMPLE_SECONDS (30),
 // BENCH_SHAPE: `interval` (phases spread over the interval) or `cron` (`*/5 * * * * *`: all due together).
+// BENCH_SCHEDULES_NODE_OPTIONS: NODE_OPTIONS for the schedules process (e.g. a --require'd profiler).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const os = require('node:os');

@@ -25,12 +25,39 @@ const HEADERS: Record<string, HeaderBuilder> = {
   mcp: bearer('auth_token'),
 };
 
+/** Where a connection's credentials may be sent: its base URL (`url` for MCP). */
+export function connectionBase(config: Record<string, unknown>): string | undefined {
+  const base = config.base_url ?? config.url;
+  return typeof base === 'string' && base ? base : undefined;
+}
+
+/**
+ * True when `target` is the base URL or below it: same scheme, host and port, and a path under the
+ * base path. Credentials never go to another host, whatever URL the step computed.
+ */
+export function isWithinBase(target: URL, base: string): boolean {
+  let b: URL;
+  try {
+    b = new URL(base);
+  } catch {
+    return false;
+  }
+  if (target.origin !== b.origin) return false;
+  const basePath = b.pathname.endsWith('/') ? b.pathname : `${b.pathname}/`;
+  return `${target.pathname.replace(/\/+$/, '')}/`.startsWith(basePath);
+}
+
 /** Turns an `http` step's `connection_id` into the headers that authenticate it, asking the connections service. */
 @Injectable()
 export class ConnectionCredentials {
   constructor(private readonly rpc: ServiceRpcClient) {}
 
-  async headersFor(connectionId: string, workspaceId: string, existing: Record<string, string>): Promise<Record<string, string>> {
+  async headersFor(
+    connectionId: string,
+    workspaceId: string,
+    target: URL,
+    existing: Record<string, string>,
+  ): Promise<Record<string, string>> {
     let connection: ResolvedConnection;
     try {
       connection = await this.rpc.call(ConnectionsRpc.resolve, { connection_id: connectionId }, workspaceId);
@@ -44,6 +71,13 @@ export class ConnectionCredentials {
     }
     if (connection.status === 'expired' || connection.status === 'error') {
       throw new StepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, `connection ${connectionId} is ${connection.status}; test or update it`);
+    }
+    const base = connectionBase(connection.config);
+    if (!base || !isWithinBase(target, base)) {
+      throw new StepError(
+        StepErrorCode.INVALID_STEP_INPUT,
+        `connection ${connectionId} authenticates requests to ${base ?? 'its base URL'} only; ${target.origin}${target.pathname} is outside it`,
+      );
     }
     const build = HEADERS[connection.platform];
     if (!build)

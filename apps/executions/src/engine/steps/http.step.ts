@@ -49,8 +49,12 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
 
   async run(ctx: StepRunContext): Promise<StepOutcome> {
     const spec = this.parse(ctx);
-    if (typeof ctx.with.connection_id === 'string' && ctx.with.connection_id) {
-      Object.assign(spec.headers, await this.credentials.headersFor(ctx.with.connection_id, ctx.run.workspaceId, spec.headers));
+    const authenticated = typeof ctx.with.connection_id === 'string' && ctx.with.connection_id !== '';
+    if (authenticated) {
+      Object.assign(
+        spec.headers,
+        await this.credentials.headersFor(ctx.with.connection_id as string, ctx.run.workspaceId, spec.url, spec.headers),
+      );
     }
     const timeout = AbortSignal.timeout(spec.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
@@ -60,7 +64,8 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
         headers: spec.headers,
         body: spec.body,
         signal,
-        dispatcher: this.dispatcher,
+        // a redirect could carry the connection's credentials to another host: authenticated requests do not follow them
+        dispatcher: authenticated ? this.agent : this.dispatcher,
       });
       const body = await this.readBody(res, spec.method);
       const output = { status: res.statusCode, headers: flattenHeaders(res.headers), body };

@@ -1,0 +1,35 @@
+import { connectionBase, isWithinBase } from './connection-credentials';
+
+describe(isWithinBase.name, () => {
+  const base = 'https://api.example.com/v1';
+
+  it.each([
+    ['https://api.example.com/v1', true],
+    ['https://api.example.com/v1/', true],
+    ['https://api.example.com/v1/users/1?x=1', true],
+    ['https://api.example.com/v10/users', false],
+    ['https://api.example.com/', false],
+    ['http://api.example.com/v1/users', false],
+    ['https://api.example.com:8443/v1/users', false],
+    ['https://api.example.com.attacker.io/v1/users', false],
+    ['https://attacker.io/v1/users', false],
+  ])('%s is within the base: %s', (target, expected) => {
+    expect(isWithinBase(new URL(target), base)).toBe(expected);
+  });
+
+  it('accepts anything on the host when the base is the host root', () => {
+    expect(isWithinBase(new URL('https://slack.com/api/chat.postMessage'), 'https://slack.com')).toBe(true);
+  });
+
+  it('refuses when the base is not a URL', () => {
+    expect(isWithinBase(new URL('https://slack.com/api'), 'not a url')).toBe(false);
+  });
+});
+
+describe(connectionBase.name, () => {
+  it('reads base_url, or url for MCP, or nothing', () => {
+    expect(connectionBase({ base_url: 'https://a.example' })).toBe('https://a.example');
+    expect(connectionBase({ url: 'https://mcp.example/mcp' })).toBe('https://mcp.example/mcp');
+    expect(connectionBase({ token: 'x' })).toBeUndefined();
+  });
+});
