@@ -1,6 +1,8 @@
 import { ServiceConfig, toBool } from '@agentry/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, IsUrl, Max, MinLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, IsUrl, Max, MinLength, Min, NotEquals, ValidateIf } from 'class-validator';
+
+export const DEVELOPMENT_APPROVAL_LINK_SECRET = 'agentry-development-approval-link-secret';
 
 export class ExecutionsConfig extends ServiceConfig {
   /** Runs one process executes at once (they mostly wait on I/O). */
@@ -48,10 +50,14 @@ export class ExecutionsConfig extends ServiceConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   PUBLIC_URL: string = 'http://localhost:3000';
 
-  /** HMAC key of the approval links; required in production (a fixed development key otherwise). */
+  /** HMAC key of the approval links; required in production (a fixed, public development key otherwise). */
   @IsString()
   @MinLength(16)
-  APPROVAL_LINK_SECRET: string = 'agentry-development-approval-link-secret';
+  @ValidateIf((c: ExecutionsConfig) => c.NODE_ENV === 'production')
+  @NotEquals(DEVELOPMENT_APPROVAL_LINK_SECRET, {
+    message: 'must be set to a secret of your own when NODE_ENV=production (`openssl rand -base64 32`)',
+  })
+  APPROVAL_LINK_SECRET: string = DEVELOPMENT_APPROVAL_LINK_SECRET;
 
   /** How long `agents` read-model entries stay cached in process (invalidated at once by broadcasts). */
   @IsInt()

@@ -1,9 +1,8 @@
 import { ExecutionProgressMessage, ExecutionsEvents, ExecutionEventData, LogLevel } from '@agentry/contracts';
-import { LOGGER, Outbox, SERVICE_CONFIG } from '@agentry/common';
+import { LOGGER, Outbox } from '@agentry/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
-import { ExecutionsConfig } from '../config/executions.config';
 import { backoffDelay, CompiledDefinition, CompiledStep } from './definition/compiled-definition';
 import { EvalScope, ExpressionError } from './definition/expression';
 import { toExecutionView, toEventData, toStepView } from './execution-view';
@@ -82,7 +81,6 @@ export class RunExecutor {
     private readonly outbox: Outbox,
     private readonly progress: ProgressPublisher,
     private readonly waiters: RunWaiters,
-    @Inject(SERVICE_CONFIG) private readonly config: ExecutionsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -434,10 +432,10 @@ export class RunExecutor {
   /** Commits the pending writes; returns whether a cancel was requested meanwhile. */
   private async commit(run: ActiveRun, p: Pending, release: boolean, nextRunAt: Date | null): Promise<boolean> {
     const { exe } = run;
+    const effects = [...p.steps.values()].some((s) => s.status !== 'skipped' && !run.def.steps[s.position]?.runner?.pure);
     const res = await this.store.commit({
       id: exe.id,
       token: run.token,
-      ttlMs: this.config.CLAIM_TTL_MS,
       exe: {
         status: exe.status,
         output: exe.output,
@@ -454,6 +452,7 @@ export class RunExecutor {
       events: p.events,
       approvals: p.approvals,
       cancelApprovals: p.cancelApprovals,
+      durable: release || effects,
     });
     if (!res) throw new LostClaimError('claim lost');
     exe.seq = res.seq;

@@ -40,7 +40,6 @@ export interface ExecutionWrite {
 export interface CommitInput {
   id: string;
   token: string;
-  ttlMs: number;
   exe: ExecutionWrite;
   steps: StepRecord[];
   logs: LogLine[];
@@ -48,6 +47,11 @@ export interface CommitInput {
   approvals: ApprovalInsert[];
   /** The run was cancelled: its pending approvals are closed too. */
   cancelApprovals: boolean;
+  /**
+   * Wait for the WAL to reach the disk before answering. Only a commit that may be lost without harm skips
+   * it: one that keeps the claim after pure steps, which simply run again if PostgreSQL crashes first.
+   */
+  durable: boolean;
 }
 
 export interface ClaimedRun {
@@ -74,9 +78,12 @@ export class RunStore {
   constructor(private readonly ds: DataSource) {}
 
   /** The hot path talks to pg's pool directly: TypeORM's query runner adds a measurable cost per statement. */
-  private async q<T>(sql: string, params: unknown[]): Promise<T[]> {
-    const pool = (this.ds.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }).master;
-    return (await pool.query(sql, params)).rows;
+  private async q<T>(sql: string, params: unknown[], name?: string): Promise<T[]> {
+    const pool = (
+      this.ds.driver as unknown as { master: { query(q: { text: string; values: unknown[]; name?: string }): Promise<{ rows: T[] }> } }
+    ).master;
+    // Named statements are parsed and planned once per connection: these CTEs cost more to plan than to run.
+    return (await pool.query({ text: sql, values: params, ...(name ? { name } : {}) })).rows;
   }
 
   /** Inserts a queued run with its first log line and `queued` event; null when the idempotency key was used. */
@@ -119,6 +126,7 @@ export class RunStore {
         run.event.subject,
         j(run.event.payload),
       ],
+      'executions_insert_run',
     );
     return rows[0]?.id ?? null;
   }
@@ -136,6 +144,7 @@ export class RunStore {
     const rows: { id: string; previous_status: string; started_at: Date }[] = await this.q(
       `SELECT id, previous_status, started_at FROM executions.claim_runs($1::text[], $2, $3, $4, $5)`,
       [preferred, batch, worker, token, ttlMs],
+      'executions_claim_runs',
     );
     return rows.map((r) => ({ id: r.id, previous_status: r.previous_status, started_at: r.started_at.toISOString() }));
   }
@@ -169,9 +178,9 @@ export class RunStore {
            finished_at = $8::timestamptz, duration_ms = $9,
            claimed_by = CASE WHEN $10 THEN NULL ELSE claimed_by END,
            claim_token = CASE WHEN $10 THEN NULL ELSE claim_token END,
-           claim_expires_at = CASE WHEN $10 THEN NULL ELSE now() + make_interval(secs => $12::int / 1000.0) END,
-           next_run_at = CASE WHEN $10 THEN $11::timestamptz ELSE now() + make_interval(secs => $12::int / 1000.0) END,
-           seq = seq + 1, log_seq = log_seq + $13
+           claim_expires_at = CASE WHEN $10 THEN NULL ELSE claim_expires_at END,
+           next_run_at = CASE WHEN $10 THEN $11::timestamptz ELSE next_run_at END,
+           seq = seq + 1, log_seq = log_seq + $12
          WHERE id = $1 AND claim_token = $2
          RETURNING id, seq, log_seq, cancel_requested
        ), s AS (
@@ -179,7 +188,7 @@ export class RunStore {
            (execution_id, position, step_id, type, status, output, error, attempts, state, tokens_used, started_at, finished_at, duration_ms)
          SELECT e.id, x.position, x.step_id, x.type, x.status, x.output, x.error, coalesce(x.attempts, '[]'::jsonb), x.state,
                 coalesce(x.tokens_used, 0), x.started_at, x.finished_at, x.duration_ms
-           FROM e, jsonb_to_recordset($14::jsonb) AS x(position int, step_id text, type text, status text, output jsonb, error jsonb,
+           FROM e, jsonb_to_recordset($13::jsonb) AS x(position int, step_id text, type text, status text, output jsonb, error jsonb,
                 attempts jsonb, state jsonb, tokens_used int, started_at timestamptz, finished_at timestamptz, duration_ms int)
          ON CONFLICT (execution_id, position) DO UPDATE SET
            status = excluded.status, output = excluded.output, error = excluded.error, attempts = excluded.attempts,
@@ -187,21 +196,23 @@ export class RunStore {
            finished_at = excluded.finished_at, duration_ms = excluded.duration_ms
        ), l AS (
          INSERT INTO executions.execution_logs (execution_id, seq, at, level, step_id, message, data)
-         SELECT e.id, e.log_seq - $13 + x.i, x.at, x.level, x.step_id, x.message, x.data
-           FROM e, jsonb_to_recordset($15::jsonb) AS x(i int, at timestamptz, level text, step_id text, message text, data jsonb)
+         SELECT e.id, e.log_seq - $12 + x.i, x.at, x.level, x.step_id, x.message, x.data
+           FROM e, jsonb_to_recordset($14::jsonb) AS x(i int, at timestamptz, level text, step_id text, message text, data jsonb)
        ), o AS (
          INSERT INTO executions.outbox (id, subject, payload)
-         SELECT x.id, x.subject, x.payload FROM e, jsonb_to_recordset($16::jsonb) AS x(id text, subject text, payload jsonb)
+         SELECT x.id, x.subject, x.payload FROM e, jsonb_to_recordset($15::jsonb) AS x(id text, subject text, payload jsonb)
        ), a AS (
          INSERT INTO executions.approvals (id, workspace_id, execution_id, agent_id, step_id, position, message, status, approvals_required, expires_at)
          SELECT x.id, x.workspace_id, e.id, x.agent_id, x.step_id, x.position, x.message, 'pending', x.approvals_required, x.expires_at
-           FROM e, jsonb_to_recordset($17::jsonb) AS x(id text, workspace_id text, agent_id text, step_id text, position int, message text,
+           FROM e, jsonb_to_recordset($16::jsonb) AS x(id text, workspace_id text, agent_id text, step_id text, position int, message text,
                 approvals_required int, expires_at timestamptz)
        ), ca AS (
          UPDATE executions.approvals ap SET status = 'cancelled', decided_at = now()
-           FROM e WHERE $18 AND ap.execution_id = e.id AND ap.status = 'pending'
+           FROM e WHERE $17 AND ap.execution_id = e.id AND ap.status = 'pending'
+       ), sync AS (
+         SELECT CASE WHEN $18 THEN NULL ELSE set_config('synchronous_commit', 'off', true) END AS setting
        )
-       SELECT seq, cancel_requested FROM e`,
+       SELECT seq, cancel_requested FROM e, sync`,
       [
         c.id,
         c.token,
@@ -214,14 +225,15 @@ export class RunStore {
         c.exe.duration_ms,
         c.exe.release,
         c.exe.next_run_at,
-        c.ttlMs,
         logs.length,
         j(c.steps),
         j(logs),
         j(c.events),
         j(c.approvals),
         c.cancelApprovals,
+        c.durable,
       ],
+      'executions_commit_run',
     );
     return rows[0] ? { seq: rows[0].seq, cancelRequested: rows[0].cancel_requested } : null;
   }

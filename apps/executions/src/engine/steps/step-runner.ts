@@ -53,6 +53,11 @@ export type StepOutcome =
  */
 export interface StepRunner {
   readonly type: StepType;
+  /**
+   * Nothing outside the run sees the step: running it again after a lost commit changes nothing anyone saw
+   * (transform). The commit after a pure step may skip waiting for the disk (see RunStore.commit).
+   */
+  readonly pure?: boolean;
   /** Fields of `with` that are not `{{ }}` templates but handled by the runner (transform's `expression`). */
   readonly rawWithFields?: readonly string[];
   /** Compile-time work, once per definition version; its result is `step.prepared`. Throw ExpressionError on bad input. */

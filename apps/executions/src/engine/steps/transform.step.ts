@@ -7,6 +7,7 @@ import { StepOutcome, StepRunContext, StepRunner } from './step-runner';
 @Injectable()
 export class TransformStep implements StepRunner {
   readonly type = 'transform' as const;
+  readonly pure = true;
   readonly rawWithFields = ['expression'];
 
   prepare(rawWith: Record<string, unknown>, where: string): CompiledExpression {
