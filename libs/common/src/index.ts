@@ -24,3 +24,4 @@ export * from './pagination';
 export * from './tokens';
 export * from './public.decorator';
 export * from './net/outbound-guard';
+export * from './expressions/template-string';

@@ -1,10 +1,9 @@
-import { AppError } from '@agentry/common';
+import { AppError, hasTemplate, parseTemplate, TemplateSyntaxError } from '@agentry/common';
 import { AgentLlmDefaultsDto, ErrorDetail, STEP_TYPES, StepType } from '@agentry/contracts';
 import { Injectable } from '@nestjs/common';
 import jsonata from 'jsonata';
 import { JsonSchemaChecker } from './json-schema-checker';
 import { checkStepWith } from './step-rules';
-import { hasTemplate, parseTemplate, TemplateSyntaxError } from './template-string';
 
 /** A definition is stored in every version row and loaded by every run: keep it bounded. */
 export const MAX_DEFINITION_BYTES = 256 * 1024;

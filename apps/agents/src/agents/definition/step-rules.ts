@@ -1,6 +1,6 @@
 import type { AgentLlmDefaultsDto, StepType } from '@agentry/contracts';
 import { JsonSchemaChecker } from './json-schema-checker';
-import { hasTemplate, parseTemplate } from './template-string';
+import { hasTemplate, parseTemplate } from '@agentry/common';
 
 /** A problem inside one step's `with`: `key` is the path below `with` (`headers.authorization`). */
 export interface WithIssue {

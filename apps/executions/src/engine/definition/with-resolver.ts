@@ -1,5 +1,5 @@
 import { compileExpression, EvalScope, ExpressionError } from './expression';
-import { hasTemplate, parseTemplate, TemplateSyntaxError } from './template';
+import { hasTemplate, parseTemplate, TemplateSyntaxError } from '@agentry/common';
 
 /** Produces a step's `with` for one attempt: templates evaluated, constants passed through untouched. */
 export interface Resolver {

@@ -1,18 +1,21 @@
 /**
- * `{{ expr }}` templates in the strings of a step's `with` (SPEC §3). The same grammar as the agents
- * service's definition validator (apps/agents/src/agents/definition/template-string.ts), which has
- * already rejected malformed templates by the time a run reaches this code.
+ * `{{ expr }}` templates inside the strings of a step's `with` (SPEC §3): a string that is exactly one
+ * template takes the expression's value; a string mixing text and templates is a string. One grammar for
+ * the agents service (validation at write) and the executions service (evaluation at run time).
  */
-export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expr'; expr: string };
+export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expr'; expr: string; offset: number };
 
 export interface ParsedTemplate {
   parts: TemplatePart[];
-  /** The whole string (ignoring surrounding whitespace) is one `{{ expr }}`: its value keeps its type. */
+  /** The whole string (ignoring surrounding whitespace) is one `{{ expr }}`: its value may be of any type. */
   exact: boolean;
 }
 
 export class TemplateSyntaxError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
     this.name = 'TemplateSyntaxError';
   }
@@ -22,7 +25,10 @@ export function hasTemplate(value: string): boolean {
   return value.includes('{{');
 }
 
-/** Splits a string into text and expression parts; the closing `}}` is found by scanning the JSONata inside. */
+/**
+ * Splits a string into text and expression parts. The closing `}}` is found by scanning the JSONata
+ * inside, so object constructors (`{{ {"a": {"b": 1}} }}`) and strings containing braces work.
+ */
 export function parseTemplate(source: string): ParsedTemplate {
   const parts: TemplatePart[] = [];
   let pos = 0;
@@ -35,14 +41,15 @@ export function parseTemplate(source: string): ParsedTemplate {
     if (open > pos) parts.push({ kind: 'text', text: source.slice(pos, open) });
     const close = findClose(source, open + 2);
     const expr = source.slice(open + 2, close).trim();
-    if (!expr) throw new TemplateSyntaxError('empty {{ }} template');
-    parts.push({ kind: 'expr', expr });
+    if (!expr) throw new TemplateSyntaxError('empty {{ }} template', open);
+    parts.push({ kind: 'expr', expr, offset: open });
     pos = close + 2;
   }
   const meaningful = parts.filter((p) => p.kind === 'expr' || p.text.trim() !== '');
   return { parts, exact: meaningful.length === 1 && meaningful[0].kind === 'expr' };
 }
 
+/** Index of the `}}` that closes the template whose expression starts at `from`. */
 function findClose(s: string, from: number): number {
   let depth = 0;
   let i = from;
@@ -65,7 +72,7 @@ function findClose(s: string, from: number): number {
     }
     i++;
   }
-  throw new TemplateSyntaxError('unterminated {{ template: missing }}');
+  throw new TemplateSyntaxError('unterminated {{ template: missing }}', from - 2);
 }
 
 function skipQuoted(s: string, start: number, quote: string): number {
