@@ -1,9 +1,8 @@
-import { SERVICE_CONFIG } from '@agentry/common';
+import { checkOutboundUrl, createOutboundAgent, OutboundError, SERVICE_CONFIG } from '@agentry/common';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Agent, Dispatcher, interceptors, request } from 'undici';
 import { ExecutionsConfig } from '../../config/executions.config';
 import { ConnectionCredentials } from '../http/connection-credentials';
-import { checkLiteralHost, guardedLookup, OUTBOUND_REFUSED } from '../http/outbound-guard';
 import { StepError, StepErrorCode } from './step-error';
 import { StepOutcome, StepRunContext, StepRunner } from './step-runner';
 
@@ -35,11 +34,11 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
     @Inject(SERVICE_CONFIG) private readonly config: ExecutionsConfig,
     private readonly credentials: ConnectionCredentials,
   ) {
-    this.agent = new Agent({
-      connect: { lookup: guardedLookup(config.AGENTRY_ALLOW_PRIVATE_NETWORKS) as never, timeout: 10_000 },
-      keepAliveTimeout: 4_000,
-      connections: 256,
-    });
+    // the shared SSRF guard: private answers refused at lookup, and the connected address checked again
+    this.agent = createOutboundAgent(
+      { allowPrivateNetworks: config.AGENTRY_ALLOW_PRIVATE_NETWORKS },
+      { connectionsPerOrigin: 256, keepAliveTimeoutMs: 4_000 },
+    );
     this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: 5 }));
   }
 
@@ -84,7 +83,10 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
           retryable: true,
         });
       }
-      const refused = findCause(err, (e) => (e as { code?: string }).code === OUTBOUND_REFUSED);
+      const refused = findCause(
+        err,
+        (e) => (e as { code?: string }).code === 'EOUTBOUNDBLOCKED' || (e instanceof OutboundError && e.kind === 'blocked'),
+      );
       if (refused) throw new StepError(StepErrorCode.OUTBOUND_ADDRESS_REFUSED, (refused as Error).message);
       const cause = findCause(err, (e) => typeof (e as { code?: string }).code === 'string') as
         { code?: string; message?: string } | undefined;
@@ -110,9 +112,10 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(`url must be http or https, got ${url.protocol}`);
     try {
-      checkLiteralHost(url.hostname, this.config.AGENTRY_ALLOW_PRIVATE_NETWORKS);
+      checkOutboundUrl(url, { allowPrivateNetworks: this.config.AGENTRY_ALLOW_PRIVATE_NETWORKS });
     } catch (err) {
-      throw new StepError(StepErrorCode.OUTBOUND_ADDRESS_REFUSED, (err as Error).message);
+      const e = err as OutboundError;
+      throw e.kind === 'blocked' ? new StepError(StepErrorCode.OUTBOUND_ADDRESS_REFUSED, e.message) : invalid(e.message);
     }
     const headers: Record<string, string> = {};
     if (w.headers !== undefined && w.headers !== null) {
