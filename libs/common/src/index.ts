@@ -25,3 +25,4 @@ export * from './tokens';
 export * from './public.decorator';
 export * from './net/outbound-guard';
 export * from './expressions/template-string';
+export * from './rpc/nats-rpc';

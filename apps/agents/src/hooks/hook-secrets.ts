@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HooksConfig } from '../config/hooks.config';
 
-const DEVELOPMENT_KEY = 'agentry-development-master-key-do-not-use-in-production';
+const DEVELOPMENT_KEY = 'agentry-development-hook-secrets-key-do-not-use-in-production';
 
 /** Hook credentials: generation, hashing, and AES-256-GCM at rest (`v1.<iv>.<tag>.<ciphertext>`, base64url). */
 @Injectable()
@@ -11,7 +11,7 @@ export class HookSecrets {
   private readonly key: Buffer;
 
   constructor() {
-    const master = loadConfig(HooksConfig).AGENTRY_MASTER_KEY;
+    const master = loadConfig(HooksConfig).HOOK_SECRETS_KEY;
     const material = master ? Buffer.from(master, 'base64') : Buffer.from(DEVELOPMENT_KEY);
     this.key = createHash('sha256').update('agentry-hooks:').update(material).digest();
   }
