@@ -12,6 +12,7 @@ import { createLogger } from './logging/logger';
 import { MetricsController } from './metrics/metrics.controller';
 import { connectNats, ensureEventsStream, NatsHandles } from './nats/nats';
 import { Outbox } from './outbox/outbox';
+import { EventConsumers } from './consumer/event-consumers';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { RpcInterceptor } from './rpc/rpc.interceptor';
 import { LOGGER, NATS, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
@@ -90,6 +91,7 @@ export class CoreModule {
         inject: [DataSource, NATS, LOGGER],
       },
       OutboxRelayLifecycle,
+      EventConsumers,
       NatsLifecycle,
       { provide: APP_INTERCEPTOR, useClass: RpcInterceptor },
     ];
@@ -115,7 +117,7 @@ export class CoreModule {
       ],
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [SERVICE_CONFIG, options.config, LOGGER, SERVICE_NAME, NATS, Outbox, OutboxRelay],
+      exports: [SERVICE_CONFIG, options.config, LOGGER, SERVICE_NAME, NATS, Outbox, OutboxRelay, EventConsumers],
     };
   }
 }

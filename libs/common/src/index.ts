@@ -26,3 +26,4 @@ export * from './public.decorator';
 export * from './net/outbound-guard';
 export * from './expressions/template-string';
 export * from './rpc/nats-rpc';
+export * from './consumer/event-consumers';

@@ -1,8 +1,8 @@
 import { AgentEventData, AgentsEvents, EventEnvelope } from '@agentry/contracts';
-import { DurableConsumer, LOGGER, NATS, NatsHandles, SERVICE_NAME } from '@agentry/common';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventConsumers, LOGGER } from '@agentry/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AgentCatalog } from './agent-catalog';
 import { AgentCatalogRepository } from './agent-catalog.repository';
 
@@ -11,26 +11,17 @@ import { AgentCatalogRepository } from './agent-catalog.repository';
  * shared by the replicas, idempotent). A deletion deletes the agent's runs.
  */
 @Injectable()
-export class AgentsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumer?: DurableConsumer;
-
+export class AgentsEventsConsumer implements OnApplicationBootstrap {
   constructor(
-    private readonly ds: DataSource,
+    private readonly consumers: EventConsumers,
     private readonly repo: AgentCatalogRepository,
     private readonly catalog: AgentCatalog,
-    @Inject(NATS) private readonly nats: NatsHandles,
-    @Inject(SERVICE_NAME) private readonly schema: string,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const upsert = (event: EventEnvelope<AgentEventData>, m: EntityManager) => this.upsert(event, m);
-    this.consumer = new DurableConsumer(
-      this.ds,
-      this.nats.js,
-      this.nats.jsm,
-      this.schema,
-      this.logger,
+    await this.consumers.register(
       { name: 'executions-agents', subjects: [AgentsEvents.created, AgentsEvents.updated, AgentsEvents.deleted] },
       {
         [AgentsEvents.created]: upsert,
@@ -38,11 +29,6 @@ export class AgentsEventsConsumer implements OnApplicationBootstrap, OnApplicati
         [AgentsEvents.deleted]: (event, m) => this.remove(event, m),
       },
     );
-    await this.consumer.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
   }
 
   private async upsert(event: EventEnvelope<AgentEventData>, m: EntityManager): Promise<() => void> {

@@ -1,8 +1,8 @@
 import { AgentEventData, AgentsEvents, EventEnvelope } from '@agentry/contracts';
-import { DurableConsumer, LOGGER, NATS, NatsHandles, SERVICE_NAME } from '@agentry/common';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventConsumers, LOGGER } from '@agentry/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { SchedulerLoop } from '../firing/scheduler-loop';
 import { SchedulesRepository } from '../schedules/schedules.repository';
 import { Clock } from '../timing/clock';
@@ -13,37 +13,23 @@ import { firstDueAfter, specOf } from '../timing/first-due';
  * up when it resumes); a deleted agent's schedules are deleted. Durable, shared by the replicas, idempotent.
  */
 @Injectable()
-export class AgentsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumer?: DurableConsumer;
-
+export class AgentsEventsConsumer implements OnApplicationBootstrap {
   constructor(
-    private readonly ds: DataSource,
+    private readonly consumers: EventConsumers,
     private readonly schedules: SchedulesRepository,
     private readonly loop: SchedulerLoop,
     private readonly clock: Clock,
-    @Inject(NATS) private readonly nats: NatsHandles,
-    @Inject(SERVICE_NAME) private readonly schema: string,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(
-      this.ds,
-      this.nats.js,
-      this.nats.jsm,
-      this.schema,
-      this.logger,
+    await this.consumers.register(
       { name: 'schedules-agents', subjects: [AgentsEvents.updated, AgentsEvents.deleted] },
       {
         [AgentsEvents.updated]: (event, m) => this.statusChanged(event, m),
         [AgentsEvents.deleted]: (event, m) => this.deleted(event, m),
       },
     );
-    await this.consumer.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
   }
 
   private async statusChanged(event: EventEnvelope<AgentEventData>, m: EntityManager): Promise<void | (() => void)> {

@@ -1,8 +1,7 @@
 import { EventEnvelope, ExecutionEventData, ExecutionsEvents, TERMINAL_STATUSES } from '@agentry/contracts';
-import { DurableConsumer, LOGGER, NATS, NatsHandles, SERVICE_NAME } from '@agentry/common';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { DataSource, EntityManager } from 'typeorm';
+import { EventConsumers } from '@agentry/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { SchedulerLoop } from '../firing/scheduler-loop';
 import { ScheduleFiresRepository } from '../schedules/schedule-fires.repository';
 import { SchedulesRepository } from '../schedules/schedules.repository';
@@ -22,36 +21,21 @@ const SUBJECTS = [
  * what overlap policies read; a run that ends lets a buffered fire of its schedule start.
  */
 @Injectable()
-export class ExecutionsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumer?: DurableConsumer;
-
+export class ExecutionsEventsConsumer implements OnApplicationBootstrap {
   constructor(
-    private readonly ds: DataSource,
+    private readonly consumers: EventConsumers,
     private readonly schedules: SchedulesRepository,
     private readonly fires: ScheduleFiresRepository,
     private readonly loop: SchedulerLoop,
     private readonly clock: Clock,
-    @Inject(NATS) private readonly nats: NatsHandles,
-    @Inject(SERVICE_NAME) private readonly schema: string,
-    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const handle = (event: EventEnvelope<ExecutionEventData>, m: EntityManager) => this.apply(event, m);
-    this.consumer = new DurableConsumer(
-      this.ds,
-      this.nats.js,
-      this.nats.jsm,
-      this.schema,
-      this.logger,
+    await this.consumers.register(
       { name: 'schedules-executions', subjects: SUBJECTS },
       Object.fromEntries(SUBJECTS.map((s) => [s, handle])),
     );
-    await this.consumer.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
   }
 
   private async apply(event: EventEnvelope<ExecutionEventData>, m: EntityManager): Promise<void | (() => void)> {

@@ -8,11 +8,11 @@ import {
   SchedulesEvents,
   WebhooksEvents,
 } from '@agentry/contracts';
-import { DurableConsumer, LOGGER, Logger, NATS, NatsHandles, ReceivedEvent, SERVICE_NAME } from '@agentry/common';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventConsumers, LOGGER, Logger, ReceivedEvent } from '@agentry/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Dispatcher } from '../delivery/dispatcher';
 import { disconnectedDraft, endpointDisabledDraft, executionDraft, MessageDraft, scheduleFiredDraft } from './event-payload';
 import { MessageFanOut, PublishItem } from './message-fan-out';
@@ -47,33 +47,19 @@ function draftOf(subject: EventSubject, e: EventEnvelope<unknown>): MessageDraft
  * so a message exists before its event is acknowledged; the dispatcher is woken after the commit.
  */
 @Injectable()
-export class WebhookEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumer?: DurableConsumer;
-
+export class WebhookEventsConsumer implements OnApplicationBootstrap {
   constructor(
-    private readonly ds: DataSource,
+    private readonly consumers: EventConsumers,
     private readonly fanOut: MessageFanOut,
     private readonly dispatcher: Dispatcher,
-    @Inject(NATS) private readonly nats: NatsHandles,
-    @Inject(SERVICE_NAME) private readonly schema: string,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(
-      this.ds,
-      this.nats.js,
-      this.nats.jsm,
-      this.schema,
-      this.logger,
+    await this.consumers.register(
       { name: 'webhooks-messages', subjects: SUBSCRIBED, batch: { maxSize: 200, handler: (events, m) => this.handle(events, m) } },
       {},
     );
-    await this.consumer.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
   }
 
   private async handle(events: ReceivedEvent[], m: EntityManager): Promise<(() => void) | void> {
