@@ -47,7 +47,8 @@ export const EVENT_CATALOG: Record<EventSubject, EventCatalogEntry> = {
   },
   'agentry.webhooks.endpoint_disabled': {
     version: 1,
-    summary: 'A webhook endpoint was disabled (410 Gone, failing for the configured period, or by a user); webhooks turn it into webhook.endpoint.disabled',
+    summary:
+      'A webhook endpoint was disabled (410 Gone, failing for the configured period, or by a user); webhooks turn it into webhook.endpoint.disabled',
     data: WebhookEndpointDisabledEventData,
   },
   'agentry.schedules.fired': {
