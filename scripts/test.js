@@ -9,7 +9,7 @@
  * (services' LOG_LEVEL, default warn), TEST_STACK_SERVICES (services of the shared stack).
  */
 const { spawn } = require('node:child_process');
-const { accessSync, constants, existsSync, statSync } = require('node:fs');
+const { accessSync, constants, existsSync, readFileSync, rmSync, statSync } = require('node:fs');
 const { delimiter, join, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
@@ -94,7 +94,28 @@ async function main() {
     await checkPostgres();
     checkNatsServer();
   }
-  return run(process.execPath, [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args]);
+  const results = join(require('node:os').tmpdir(), `agentry-jest-results-${process.pid}.json`);
+  rmSync(results, { force: true });
+  const code = await run(process.execPath, [
+    join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+    '--json',
+    `--outputFile=${results}`,
+    ...args,
+  ]);
+  printSummary(results);
+  rmSync(results, { force: true });
+  return code;
+}
+
+/** A plain closing line, `tests: N passed, N failed[, N skipped]`, that any CI can read. */
+function printSummary(file) {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    const skipped = r.numPendingTests + r.numTodoTests;
+    process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  } catch {
+    // jest did not get as far as writing results; its own output says why
+  }
 }
 
 // Ctrl-C reaches the child too (same process group); SIGTERM is passed on. Either way we wait for the
