@@ -1,5 +1,5 @@
 import { ProviderError } from '../errors';
-import { DEFAULT_HTTP, hostOf, HttpSettings, postJson, readJson } from '../http/provider-http';
+import { DEFAULT_HTTP, hostOf, HttpSettings, postAndRead, readJson } from '../http/provider-http';
 import { readSse } from '../http/sse';
 import { ChatMessage, ChatOptions, ChatRequest, ChatResponse, FinishReason, ModelProvider, parseToolArguments, ToolCall } from '../types';
 
@@ -108,19 +108,14 @@ export class AnthropicProvider implements ModelProvider {
       ...(stream ? { stream: true } : {}),
     };
     const headers = { 'x-api-key': this.settings.apiKey, 'anthropic-version': this.settings.version ?? '2023-06-01' };
-    const res = await postJson(
+    return postAndRead(
       { url: `${this.settings.baseUrl.replace(/\/+$/, '')}/v1/messages`, headers, body, who: this.who, signal: options.signal },
       this.http,
+      async (res) =>
+        stream
+          ? this.readStream(res.body, req.model, options.onText!)
+          : this.fromResponse(await readJson<WireResponse>(res, this.who), req.model),
     );
-    try {
-      return stream
-        ? await this.readStream(res.body, req.model, options.onText!)
-        : this.fromResponse(await readJson<WireResponse>(res, this.who), req.model);
-    } catch (err) {
-      if (err instanceof ProviderError) throw err;
-      if (options.signal?.aborted) throw new ProviderError('aborted', `${this.who}: the call was aborted`);
-      throw new ProviderError('timeout', `${this.who} stopped answering mid-response (${(err as Error).message})`, { retryable: true });
-    }
   }
 
   private fromResponse(r: WireResponse, model: string): ChatResponse {

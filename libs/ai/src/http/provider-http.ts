@@ -77,6 +77,21 @@ function transportError(who: string, err: unknown, timeoutMs: number, attempts: 
 }
 
 /**
+ * postJson, then `read` the answer (a stream or one JSON body). A body that stops mid-way is a retryable
+ * timeout; an aborted call says so; a ProviderError from `read` passes through.
+ */
+export async function postAndRead<T>(req: JsonPost, http: HttpSettings, read: (res: Dispatcher.ResponseData) => Promise<T>): Promise<T> {
+  const res = await postJson(req, http);
+  try {
+    return await read(res);
+  } catch (err) {
+    if (err instanceof ProviderError) throw err;
+    if (req.signal?.aborted) throw new ProviderError('aborted', `${req.who}: the call was aborted`);
+    throw new ProviderError('timeout', `${req.who} stopped answering mid-response (${(err as Error).message})`, { retryable: true });
+  }
+}
+
+/**
  * POSTs JSON through the outbound guard and returns the 2xx response with its body unread (JSON or a
  * stream). 429 and 5xx answers and network errors are retried with backoff, waiting what Retry-After
  * asks; the final failure is a ProviderError that says whether it is worth retrying later.

@@ -1,5 +1,5 @@
 import { ProviderError } from '../errors';
-import { DEFAULT_HTTP, hostOf, HttpSettings, postJson, readJson } from '../http/provider-http';
+import { DEFAULT_HTTP, hostOf, HttpSettings, postAndRead, readJson } from '../http/provider-http';
 import { readSse } from '../http/sse';
 import {
   ChatMessage,
@@ -119,7 +119,7 @@ export class OpenAiProvider implements ModelProvider {
         : {}),
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
     };
-    const res = await postJson(
+    return postAndRead(
       {
         url: `${this.settings.baseUrl.replace(/\/+$/, '')}/chat/completions`,
         headers: this.headers(),
@@ -128,16 +128,11 @@ export class OpenAiProvider implements ModelProvider {
         signal: options.signal,
       },
       this.http,
+      async (res) =>
+        stream
+          ? this.readStream(res.body, req.model, options.onText!)
+          : this.fromCompletion(await readJson<WireCompletion>(res, this.who), req.model),
     );
-    try {
-      return stream
-        ? await this.readStream(res.body, req.model, options.onText!)
-        : this.fromCompletion(await readJson<WireCompletion>(res, this.who), req.model);
-    } catch (err) {
-      if (err instanceof ProviderError) throw err;
-      if (options.signal?.aborted) throw new ProviderError('aborted', `${this.who}: the call was aborted`);
-      throw new ProviderError('timeout', `${this.who} stopped answering mid-response (${(err as Error).message})`, { retryable: true });
-    }
   }
 
   private headers(): Record<string, string> {
