@@ -4,7 +4,7 @@
 // workspace and a two-step `transform` agent, then measures over HTTP:
 //   1. async runs: BENCH_ASYNC_CLIENTS clients trigger runs for BENCH_ASYNC_SECONDS; runs completed per
 //      second and the p50/p99 time from trigger (client send) to `succeeded` (the run's finished_at);
-//   2. sync runs at 50 clients: runs per second;  3. sync runs at 10 clients: p50/p99 latency;
+//   2. sync runs at 50 clients: runs per second;  3. sync runs at 10 clients, then 1 client: p50/p99 latency;
 //   4. each service's RSS at the end;  5. per run: database transactions (all services) and CPU ms per service.
 // Knobs: BENCH_ASYNC_SECONDS (60), BENCH_SYNC_SECONDS (20), BENCH_ASYNC_CLIENTS (64), BENCH_WARMUP_RUNS (2000).
 'use strict';
@@ -40,6 +40,36 @@ async function allMetrics(stack) {
   const out = {};
   for (const s of SERVICES) out[s] = await processMetrics(stack.serviceUrl(s));
   return out;
+}
+
+/** CPU seconds (user + system) of a process, from /proc. */
+function procCpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The PostgreSQL backends serving this benchmark's database, and this stack's nats-server: their CPU, apart from anything else on the box. */
+async function infraCpu(pg, natsPort) {
+  const pids = (await pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map(
+    (r) => r.pid,
+  );
+  const backends = new Map(pids.map((pid) => [pid, procCpuSeconds(pid)]));
+  let nats = NaN;
+  for (const d of require('node:fs').readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmd.includes('nats-server') && cmd.split('\0').includes(String(natsPort))) nats = procCpuSeconds(d);
+  }
+  return { backends, nats };
 }
 
 function machineCpuTicks() {
@@ -125,7 +155,25 @@ async function main() {
     console.log(`async: ${ASYNC_CLIENTS} clients for ${ASYNC_SECONDS} s…`);
     const sentAt = new Map();
     const m0 = await allMetrics(stack);
-    const x0 = (await pg.query('SELECT xact_commit::bigint AS x FROM pg_stat_database WHERE datname = current_database()')).rows[0].x;
+    const dbStats = async () =>
+      (
+        await pg.query(
+          `SELECT xact_commit::bigint AS x, (tup_inserted + tup_updated + tup_deleted)::bigint AS w FROM pg_stat_database WHERE datname = current_database()`,
+        )
+      ).rows[0];
+    const { x: x0, w: w0 } = await dbStats();
+    const i0 = await infraCpu(pg, stack.nats.port);
+    // Pool connections come and go (idle timeouts): follow every backend seen, from its first sample to its last.
+    const backendCpu = new Map();
+    const followBackends = async () => {
+      const { backends } = await infraCpu(pg, stack.nats.port);
+      for (const [pid, cpu] of backends) {
+        if (Number.isNaN(cpu)) continue;
+        const seen = backendCpu.get(pid);
+        backendCpu.set(pid, seen ? { first: seen.first, last: cpu } : { first: i0.backends.get(pid) ?? cpu, last: cpu });
+      }
+    };
+    const backendSampler = setInterval(() => void followBackends().catch(() => undefined), 500);
     const c0 = machineCpuTicks();
     const t0 = Date.now();
     await load(pool, ASYNC_CLIENTS, t0 + ASYNC_SECONDS * 1000, async () => {
@@ -152,7 +200,12 @@ async function main() {
     while ((await backlog()) > 0) await new Promise((r) => setTimeout(r, 200));
     const relayCatchUpMs = Date.now() - relayStart;
     const m1 = await allMetrics(stack);
-    const x1 = (await pg.query('SELECT xact_commit::bigint AS x FROM pg_stat_database WHERE datname = current_database()')).rows[0].x;
+    const { x: x1, w: w1 } = await dbStats();
+    clearInterval(backendSampler);
+    await followBackends();
+    const i1 = await infraCpu(pg, stack.nats.port);
+    let pgCpu = 0;
+    for (const { first, last } of backendCpu.values()) pgCpu += last - first;
     const ids = [...sentAt.keys()];
     const rows = (
       await pg.query(
@@ -170,7 +223,10 @@ async function main() {
       p99: percentile(latencies, 99),
       notSucceeded,
       transactionsPerRun: (Number(x1) - Number(x0)) / ids.length,
+      rowsWrittenPerRun: (Number(w1) - Number(w0)) / ids.length,
       cpuMsPerRun: Object.fromEntries(SERVICES.map((s) => [s, ((m1[s].cpu - m0[s].cpu) * 1000) / ids.length])),
+      postgresMsPerRun: (pgCpu * 1000) / ids.length,
+      natsMsPerRun: ((i1.nats - i0.nats) * 1000) / ids.length,
       machineBusy: (c1.busy - c0.busy) / (c1.total - c0.total),
       backlogAtEnd,
       relayCatchUpMs,
@@ -196,6 +252,8 @@ async function main() {
     const sync50 = await syncPhase(50);
     console.log(`sync: 10 clients for ${SYNC_SECONDS} s…`);
     const sync10 = await syncPhase(10);
+    console.log(`sync: 1 client for ${SYNC_SECONDS} s…`);
+    const sync1 = await syncPhase(1);
     const rss = await allMetrics(stack);
 
     console.log('\nresults');
@@ -207,9 +265,13 @@ async function main() {
     );
     console.log(`  sync   50 clients: ${fmt(sync50.perSecond, 'runs/s')} (p50 ${fmt(sync50.p50)}, p99 ${fmt(sync50.p99)})`);
     console.log(`  sync   10 clients: ${fmt(sync10.perSecond, 'runs/s')}, p50 ${fmt(sync10.p50)}, p99 ${fmt(sync10.p99)}`);
+    console.log(`  sync    1 client:  ${fmt(sync1.perSecond, 'runs/s')}, p50 ${fmt(sync1.p50)}, p99 ${fmt(sync1.p99)}`);
     console.log(`  RSS    ${SERVICES.map((s) => `${s} ${(rss[s].rss / 2 ** 20).toFixed(0)} MB`).join(', ')}`);
     console.log(
-      `  per run (async phase): ${asyncResult.transactionsPerRun.toFixed(2)} database transactions (all services), CPU ${SERVICES.map((s) => `${s} ${asyncResult.cpuMsPerRun[s].toFixed(2)} ms`).join(', ')}`,
+      `  per run (async phase): ${asyncResult.transactionsPerRun.toFixed(2)} database transactions and ${asyncResult.rowsWrittenPerRun.toFixed(1)} rows written (all services), CPU ${SERVICES.map((s) => `${s} ${asyncResult.cpuMsPerRun[s].toFixed(2)} ms`).join(', ')}`,
+    );
+    console.log(
+      `  per run (async phase): CPU of this database's PostgreSQL backends ${asyncResult.postgresMsPerRun.toFixed(2)} ms, of this stack's nats-server ${asyncResult.natsMsPerRun.toFixed(2)} ms`,
     );
     console.log(
       `  machine CPU busy during the async phase: ${(asyncResult.machineBusy * 100).toFixed(0)} % of ${os.cpus().length} cores (PostgreSQL, NATS and this client included)`,

@@ -66,17 +66,25 @@ describe('agents lifecycle (HTTP, real services)', () => {
 
   it('publishes agentry.agents.created with the agent state and the HTTP request id in its headers', async () => {
     const requestId = `trace-${Date.now()}`;
-    const created = await session.post('/v1/agents', agentFactory(), { headers: { 'x-request-id': requestId } });
-    expect(created.status).toBe(201);
     const nc = await connect({ servers: stack.natsUrl });
     try {
       const jsm = await jetstreamManager(nc);
+      const before = (await jsm.streams.info(EVENTS_STREAM)).state.last_seq;
+      const created = await session.post('/v1/agents', agentFactory(), { headers: { 'x-request-id': requestId } });
+      expect(created.status).toBe(201);
       let found: { envelope: EventEnvelope<Record<string, unknown>>; header?: string } | undefined;
+      // Other suites share the stream and create agents too: read what arrived since the request, not the last one.
+      let checked = before;
       for (let i = 0; i < 100 && !found; i++) {
-        const msg = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: AgentsEvents.created }).catch(() => null);
-        const envelope = msg?.json<EventEnvelope<Record<string, unknown>>>();
-        if (msg && envelope && envelope.data.agent_id === created.body.id) found = { envelope, header: msg.header.get('x-request-id') };
-        else await new Promise((r) => setTimeout(r, 50));
+        const last = (await jsm.streams.info(EVENTS_STREAM)).state.last_seq;
+        for (let seq = checked + 1; seq <= last && !found; seq++) {
+          const msg = await jsm.streams.getMessage(EVENTS_STREAM, { seq }).catch(() => null);
+          if (!msg || msg.subject !== AgentsEvents.created) continue;
+          const envelope = msg.json<EventEnvelope<Record<string, unknown>>>();
+          if (envelope.data.agent_id === created.body.id) found = { envelope, header: msg.header.get('x-request-id') };
+        }
+        checked = last;
+        if (!found) await new Promise((r) => setTimeout(r, 50));
       }
       expect(found).toBeDefined();
       expect(found!.header).toBe(requestId);

@@ -195,6 +195,7 @@ describe('connections through the gateway', () => {
         status: 'error',
         previous_status: 'untested',
         error_message: first.body.error_message,
+        detected_by: 'test',
       },
     });
 
@@ -305,7 +306,14 @@ describe('connections through the gateway', () => {
       const res = await resolve(created.id, session.workspace.id, 'system:executions', 'slack');
 
       expect(res.err).toBeUndefined();
-      expect(res.response).toEqual({ id: created.id, platform: 'slack', name: 'slack e2e', status: 'active', config: configs().slack });
+      expect(res.response).toEqual({
+        id: created.id,
+        platform: 'slack',
+        name: 'slack e2e',
+        status: 'active',
+        config: configs().slack,
+        revision: 1,
+      });
       // not tested, so not active: the run fails fast, naming the platform
       expect((await resolve(github.id)).err).toMatchObject({
         code: 'INTEGRATION_NOT_CONNECTED',

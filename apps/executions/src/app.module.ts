@@ -8,7 +8,15 @@ import { StatsModule } from './stats/stats.module';
 
 @Module({
   imports: [
-    CoreModule.forRoot({ name: 'executions', config: ExecutionsConfig, entities: [], migrations }),
+    CoreModule.forRoot({
+      name: 'executions',
+      config: ExecutionsConfig,
+      entities: [],
+      migrations,
+      // The hot statements are planned for each call's arguments: generic plans cached while the tables were
+      // small kept scanning them whole as they grew (ADR 0003). Named statements still skip parsing.
+      sessionSettings: { plan_cache_mode: 'force_custom_plan' },
+    }),
     RunsModule,
     ApprovalsModule,
     StatsModule,

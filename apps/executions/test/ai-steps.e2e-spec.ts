@@ -200,6 +200,9 @@ describe('llm, agent and tool steps (real services, fake model servers, a real M
       expect(exe.status).toBe('failed');
       expect(exe.error).toMatchObject({ code: 'TOKEN_BUDGET_EXCEEDED', message: expect.stringContaining('max_tokens_per_run of 50') });
       expect(openai.calls()).toHaveLength(2);
+      // The failed step's model calls are counted: 2 × 30 tokens.
+      expect(exe.steps[0].tokens_used).toBe(60);
+      expect(exe.tokens_used).toBe(60);
     });
 
     it('fails with INTEGRATION_NOT_CONNECTED when a tool has no active connection', async () => {
@@ -266,8 +269,8 @@ describe('llm, agent and tool steps (real services, fake model servers, a real M
       expect(retry.at(-1).content).toContain('/tier: must be equal to one of the allowed values');
     });
 
-    it('fails with LLM_OUTPUT_INVALID when the retry is invalid too', async () => {
-      openai.setBrain(() => ({ text: 'I think it is a hot lead!' }));
+    it('fails with LLM_OUTPUT_INVALID when the retry is invalid too, counting both calls in tokens_used', async () => {
+      openai.setBrain(() => ({ text: 'I think it is a hot lead!', usage: { input: 20, output: 7 } }));
 
       const exe = await run([llmStep({ response_schema: schema })]);
 
@@ -275,6 +278,8 @@ describe('llm, agent and tool steps (real services, fake model servers, a real M
       expect(exe.error).toMatchObject({ code: 'LLM_OUTPUT_INVALID', message: expect.stringContaining('not JSON') });
       expect(exe.steps[0].output).toMatchObject({ text: 'I think it is a hot lead!' });
       expect(openai.calls()).toHaveLength(2);
+      expect(exe.steps[0].tokens_used).toBe(54);
+      expect(exe.tokens_used).toBe(54);
     });
 
     it('uses the agent defaults (llm.connection_id, llm.model) and the Anthropic API', async () => {

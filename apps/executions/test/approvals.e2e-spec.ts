@@ -165,12 +165,52 @@ describe('approvals (HTTP through the gateway, real services)', () => {
 
       const used = await anonymous.post(pathOf(approval.approve_url!), { comment: 'from my phone' });
       expect(used.status).toBe(200);
-      expect(used.body).toMatchObject({ status: 'approved', decisions: [{ approver: 'link', comment: 'from my phone' }] });
-      expect(await waitForExecution(session.client, id)).toMatchObject({ status: 'succeeded', output: { by: 'link' } });
+      const holder = used.body.decisions[0].approver;
+      expect(holder).toMatch(/^link:[0-9a-f]{16}$/);
+      expect(used.body).toMatchObject({ status: 'approved', decisions: [{ approver: holder, via: 'link', comment: 'from my phone' }] });
+      expect(await waitForExecution(session.client, id)).toMatchObject({ status: 'succeeded', output: { by: holder } });
 
       expect((await anonymous.post(pathOf(approval.approve_url!), {})).status).toBe(409);
       expect((await anonymous.post(pathOf(approval.reject_url!), {})).status).toBe(409);
       expect((await anonymous.get(pathOf(approval.approve_url!))).body).toContain('can no longer be used');
+    });
+
+    it('makes the unnamed link one approver: approvals_required 2 needs someone else, and its holder decides once', async () => {
+      const agent = await reviewAgent({ approvals_required: 2 });
+      const first = await waitingRun(agent.id);
+      const second = await waitingRun(agent.id);
+      const anonymous = new ApiClient(stack.gatewayUrl);
+
+      const one = await anonymous.post(pathOf(first.approval.approve_url!), { comment: 'by link' });
+      const holder = one.body.decisions[0].approver;
+      expect(one.status).toBe(200);
+      expect(one.body).toMatchObject({
+        status: 'pending',
+        decisions: [{ approver: expect.stringMatching(/^link:[0-9a-f]{16}$/), via: 'link', decision: 'approve' }],
+        approve_url: null,
+        reject_url: null,
+        links: [],
+      });
+      const again = await anonymous.post(pathOf(first.approval.approve_url!), {});
+      const otherLink = await anonymous.post(pathOf(first.approval.reject_url!), {});
+      expect([again.status, otherLink.status]).toEqual([409, 409]);
+      expect(again.body.error.message).toBe('This approval link has already been used');
+      expect(otherLink.body.error.message).toBe(`${holder} has already decided this approval; it needs distinct approvers`);
+      expect((await anonymous.get(pathOf(first.approval.approve_url!))).body).toContain('this link has been used');
+
+      const byKey = await session.post(`/v1/approvals/${first.approval.id}/approve`, { comment: 'by key' });
+      expect(byKey.body).toMatchObject({
+        status: 'approved',
+        decisions: [
+          { approver: holder, via: 'link' },
+          { approver: session.adminApiKey.id, via: 'api_key' },
+        ],
+      });
+      // Another approval's unnamed link is another holder.
+      const secondUsed = await anonymous.post(pathOf(second.approval.approve_url!), {});
+      expect(secondUsed.body.decisions[0].approver).toMatch(/^link:[0-9a-f]{16}$/);
+      expect(secondUsed.body.decisions[0].approver).not.toBe(holder);
+      await session.post(`/v1/approvals/${second.approval.id}/reject`, {});
     });
 
     it('refuses a tampered, swapped or malformed token with 404', async () => {
@@ -188,6 +228,120 @@ describe('approvals (HTTP through the gateway, real services)', () => {
       }
       expect((await session.get(`/v1/approvals/${approval.id}`)).body.status).toBe('pending');
       await session.post(`/v1/approvals/${approval.id}/reject`, {});
+    });
+  });
+
+  describe('signed links for named approvers (with.approvers)', () => {
+    const approvers = ['alice@example.com', 'bob@example.com', 'carol@example.com'];
+    /** The link pair the approval offers one approver. */
+    const linksOf = (approval: ApprovalView, approver: string) => approval.links.find((l) => l.approver === approver)!;
+
+    it('gives each named approver their own links, records them as the approver, and counts them as distinct approvers', async () => {
+      const agent = await reviewAgent({ approvals_required: 2, approvers });
+      const { id, approval } = await waitingRun(agent.id);
+      const anonymous = new ApiClient(stack.gatewayUrl);
+      expect(approval).toMatchObject({ approve_url: null, reject_url: null, approvals_required: 2 });
+      expect(approval.links.map((l) => l.approver)).toEqual(approvers);
+      for (const l of approval.links) {
+        expect(l.approve_url).toMatch(/\/v1\/approval-links\/[\w-]+\.[\w-]+$/);
+        expect(l.reject_url).toMatch(/\/v1\/approval-links\/[\w-]+\.[\w-]+$/);
+      }
+      const alice = linksOf(approval, 'alice@example.com');
+      const bob = linksOf(approval, 'bob@example.com');
+      expect((await anonymous.get(pathOf(alice.approve_url!))).body).toContain('You are deciding as <b>alice@example.com</b>');
+
+      const one = await anonymous.post(pathOf(alice.approve_url!), { comment: 'fine by me' });
+      expect(one.status).toBe(200);
+      expect(one.body).toMatchObject({
+        status: 'pending',
+        decisions: [{ approver: 'alice@example.com', via: 'link', decision: 'approve', comment: 'fine by me' }],
+      });
+      expect(linksOf(one.body, 'alice@example.com')).toEqual({ approver: 'alice@example.com', approve_url: null, reject_url: null });
+      expect(linksOf(one.body, 'bob@example.com').approve_url).toBe(bob.approve_url);
+      const twice = await anonymous.post(pathOf(alice.approve_url!), {});
+      const changedMind = await anonymous.post(pathOf(alice.reject_url!), {});
+      expect([twice.status, changedMind.status]).toEqual([409, 409]);
+      expect(changedMind.body.error.message).toBe('alice@example.com has already decided this approval; it needs distinct approvers');
+      expect((await getExecution(session.client, id)).status).toBe('waiting');
+
+      const two = await anonymous.post(pathOf(bob.approve_url!), { comment: 'go' });
+
+      expect(two.body).toMatchObject({
+        status: 'approved',
+        decisions: [
+          { approver: 'alice@example.com', via: 'link' },
+          { approver: 'bob@example.com', via: 'link', comment: 'go' },
+        ],
+        links: approvers.map((approver) => ({ approver, approve_url: null, reject_url: null })),
+      });
+      const done = await waitForExecution(session.client, id);
+      expect(done).toMatchObject({ status: 'succeeded', output: { sent: true, by: 'bob@example.com', note: 'go' } });
+      expect(done.steps[1].output).toMatchObject({
+        approver: 'bob@example.com',
+        decisions: [{ approver: 'alice@example.com' }, { approver: 'bob@example.com' }],
+      });
+      expect((await anonymous.post(pathOf(linksOf(approval, 'carol@example.com').approve_url!), {})).status).toBe(409);
+    });
+
+    it('rejects as the named approver, and an API key still counts beside the links', async () => {
+      const agent = await reviewAgent({ approvals_required: 2, approvers: ['alice@example.com', 'bob@example.com'] });
+      const first = await waitingRun(agent.id);
+      const second = await waitingRun(agent.id);
+      const anonymous = new ApiClient(stack.gatewayUrl);
+
+      const rejected = await anonymous.post(pathOf(linksOf(first.approval, 'bob@example.com').reject_url!), { comment: 'not now' });
+      await anonymous.post(pathOf(linksOf(second.approval, 'alice@example.com').approve_url!), {});
+      const withKey = await session.post(`/v1/approvals/${second.approval.id}/approve`, {});
+
+      expect(rejected.body).toMatchObject({
+        status: 'rejected',
+        decisions: [{ approver: 'bob@example.com', via: 'link', decision: 'reject' }],
+      });
+      expect(await waitForExecution(session.client, first.id)).toMatchObject({
+        status: 'failed',
+        error: { code: 'APPROVAL_REJECTED', message: 'rejected by bob@example.com: not now' },
+      });
+      expect(withKey.body).toMatchObject({
+        status: 'approved',
+        decisions: [
+          { approver: 'alice@example.com', via: 'link' },
+          { approver: session.adminApiKey.id, via: 'api_key' },
+        ],
+      });
+    });
+
+    it('signs the approver into the link: a token edited to act as someone else is a 404', async () => {
+      const agent = await reviewAgent({ approvers: ['alice@example.com'] });
+      const { approval } = await waitingRun(agent.id);
+      const anonymous = new ApiClient(stack.gatewayUrl);
+      const [payload, sig] = pathOf(approval.links[0].approve_url!).split('/').pop()!.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      expect(claims.p).toBe('alice@example.com');
+      const forge = (c: Record<string, unknown>) => `${Buffer.from(JSON.stringify(c)).toString('base64url')}.${sig}`;
+      const { p: _named, ...unnamed } = claims;
+
+      for (const bad of [forge({ ...claims, p: 'mallory@example.com' }), forge({ ...unnamed, l: '0000000000000000' }), forge(unnamed)]) {
+        expect((await anonymous.post(`/v1/approval-links/${bad}`, {})).status).toBe(404);
+        expect((await anonymous.get(`/v1/approval-links/${bad}`)).status).toBe(404);
+      }
+      expect((await session.get(`/v1/approvals/${approval.id}`)).body).toMatchObject({ status: 'pending', decisions: [] });
+      await session.post(`/v1/approvals/${approval.id}/reject`, {});
+    });
+
+    it('refuses approvers that are not a literal list of distinct names when the agent is saved (400)', async () => {
+      const bad = async (approvers: unknown) =>
+        session.post('/v1/agents', stepsAgent([{ id: 'review', type: 'approval', with: { message: 'ok?', approvers } }]));
+      for (const approversValue of [
+        '{{ input.approvers }}',
+        [],
+        ['a@example.com', 'A@example.com'],
+        ['key_01JD0000000000000000000000'],
+        ['link:x'],
+      ]) {
+        const res = await bad(approversValue);
+        expect({ approversValue, status: res.status }).toEqual({ approversValue, status: 400 });
+        expect(res.body.error.details).toEqual([{ field: 'definition.steps[0].with.approvers', reason: expect.any(String) }]);
+      }
     });
   });
 

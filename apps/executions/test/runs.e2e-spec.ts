@@ -2,6 +2,7 @@ import { EVENTS_STREAM, EventEnvelope, ExecutionEventData } from '@agentry/contr
 import { agentFactory, agentInputFactory, sharedStack, StackInfo, TestSession, waitFor } from '@agentry/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
+import { Client } from 'pg';
 import { FakeHttp } from './support/fake-http';
 import { createAgent, getExecution, startAsync, stepsAgent, stepStatus, waitForExecution } from './support/runs';
 
@@ -485,6 +486,27 @@ describe('runs (HTTP through the gateway, real services)', () => {
       expect(fake.maxHeldCount('/hold-agent')).toBe(2);
     });
 
+    it('admits exactly max_concurrency of many runs started at once (they are inserted in batches)', async () => {
+      fake.hold('/hold-burst');
+      const agent = await createAgent(
+        session.client,
+        stepsAgent([{ id: 'call', type: 'http', with: { method: 'GET', url: `${fake.url}/hold-burst` } }], { max_concurrency: 3 }),
+      );
+      const ids = await Promise.all(Array.from({ length: 12 }, () => startAsync(session.client, agent.id)));
+      await waitFor(async () => fake.heldCount('/hold-burst') === 3, 10_000);
+      const statuses = await Promise.all(ids.map(async (id) => (await getExecution(session.client, id)).status));
+      expect(statuses.filter((s) => s === 'running')).toHaveLength(3);
+      expect(statuses.filter((s) => s === 'queued')).toHaveLength(9);
+
+      const released = setInterval(() => fake.release('/hold-burst'), 50);
+      try {
+        for (const id of ids) expect((await waitForExecution(session.client, id)).status).toBe('succeeded');
+      } finally {
+        clearInterval(released);
+      }
+      expect(fake.maxHeldCount('/hold-burst')).toBe(3);
+    });
+
     it("holds a free workspace to its plan's concurrent runs (5)", async () => {
       const free = await TestSession.create(stack, { plan: 'free' });
       fake.hold('/hold-plan');
@@ -505,6 +527,53 @@ describe('runs (HTTP through the gateway, real services)', () => {
         clearInterval(released);
       }
       expect(fake.maxHeldCount('/hold-plan')).toBe(5);
+    });
+
+    it('keeps the running-run counters equal to the runs that are running, for every agent and workspace', async () => {
+      // Runs that end every way a slot is given back: succeed, fail, cancel while running, and wait for a person.
+      fake.hold('/hold-cancel-slot');
+      const agent = await createAgent(
+        session.client,
+        stepsAgent([{ id: 'call', type: 'http', with: { method: 'GET', url: `${fake.url}/hold-cancel-slot` } }]),
+      );
+      const held = await startAsync(session.client, agent.id);
+      await waitFor(async () => fake.heldCount('/hold-cancel-slot') === 1, 10_000);
+      const failing = await createAgent(
+        session.client,
+        stepsAgent([{ id: 'boom', type: 'transform', with: { expression: '$error("no")' } }]),
+      );
+      const waiting = await createAgent(session.client, stepsAgent([{ id: 'ok', type: 'approval', with: { message: 'ok?' } }]));
+      const others = [await startAsync(session.client, failing.id), await startAsync(session.client, waiting.id)];
+      await session.post(`/v1/executions/${held}/cancel`);
+      expect((await waitForExecution(session.client, held)).status).toBe('cancelled');
+      await waitFor(async () => (await getExecution(session.client, others[1])).status === 'waiting', 10_000);
+      expect((await waitForExecution(session.client, others[0])).status).toBe('failed');
+
+      const db = new Client({ connectionString: stack.databaseUrl });
+      await db.connect();
+      try {
+        const { rows } = await db.query(`
+          WITH counted AS (
+            -- the counters, less the releases not folded into them yet
+            SELECT scope, sum(n)::int AS n FROM (
+              SELECT scope, running AS n FROM executions.run_slots
+              UNION ALL
+              SELECT scope, -1 FROM executions.run_slot_releases) x
+             GROUP BY scope
+          ), actual AS (
+            SELECT 'a:' || agent_id AS scope, count(*)::int AS n FROM executions.executions WHERE status = 'running' GROUP BY agent_id
+            UNION ALL
+            SELECT 'w:' || workspace_id, count(*)::int FROM executions.executions WHERE status = 'running' GROUP BY workspace_id
+          )
+          SELECT coalesce(c.scope, a.scope) AS scope, coalesce(c.n, 0) AS counted, coalesce(a.n, 0) AS actual
+            FROM counted c FULL JOIN actual a ON a.scope = c.scope
+           WHERE coalesce(c.n, 0) <> coalesce(a.n, 0)`);
+        expect(rows).toEqual([]);
+        const scopes = (await db.query(`SELECT count(*)::int AS n FROM executions.run_slots`)).rows[0].n;
+        expect(scopes).toBeGreaterThan(0);
+      } finally {
+        await db.end();
+      }
     });
   });
 });

@@ -1,4 +1,4 @@
-import { sharedStack, StackInfo, TestSession } from '@agentry/testing';
+import { expectStatus, FakeLlm, sharedStack, StackInfo, startFakeOpenAi, TestSession } from '@agentry/testing';
 import { createAgent, startAsync, stepsAgent, waitForExecution } from './support/runs';
 
 interface SseEvent {
@@ -117,6 +117,66 @@ describe('live progress and statistics (HTTP through the gateway, real services)
       );
       expect((await readStream(`${stack.gatewayUrl}/v1/executions/${run.id}/stream`, other.admin.key!)).status).toBe(404);
       expect((await readStream(`${stack.gatewayUrl}/v1/executions/${run.id}/stream`, runner.key!)).status).toBe(403);
+    });
+
+    describe('model output', () => {
+      const answer = 'Ada Lovelace wrote the first program.';
+      let openai: FakeLlm;
+      let connectionId: string;
+
+      beforeAll(async () => {
+        openai = await startFakeOpenAi();
+        const config = { base_url: `${openai.url}/v1`, api_key: 'sk-proj-e2e-1234567890' };
+        const res = await session.post('/v1/connections', { platform: 'openai', name: 'openai (stream e2e)', config, test: true });
+        expect(expectStatus(res, 201, 'openai connection').body.status).toBe('active');
+        connectionId = res.body.id;
+      });
+
+      afterAll(() => openai?.close());
+
+      /** Starts an async run of one `llm` step and reads its stream; the model answers once the stream is open. */
+      const streamLlmRun = async (extra: Record<string, unknown> = {}) => {
+        let speak!: () => void;
+        const streamOpen = new Promise<void>((resolve) => (speak = resolve));
+        openai.setBrain(() => ({ text: answer, chunkDelayMs: 20, holdUntil: streamOpen }));
+        const agent = await createAgent(
+          session.client,
+          stepsAgent([
+            { id: 'draft', type: 'llm', with: { connection_id: connectionId, model: 'gpt-e2e', prompt: 'One line on Ada.', ...extra } },
+          ]),
+        );
+        const id = await startAsync(session.client, agent.id);
+        return readStream(`${stack.gatewayUrl}/v1/executions/${id}/stream`, session.admin.key!, (e) => e.event === 'execution' && speak());
+      };
+
+      it("forwards the model's text as llm events, in order, before the step's result, and still ends with end", async () => {
+        const { events } = await streamLlmRun();
+
+        const llm = events.filter((e) => e.event === 'llm');
+        // the fake streams the answer in 7-character pieces
+        expect(llm.map((e) => e.data)).toEqual(
+          ['Ada Lov', 'elace w', 'rote th', 'e first', ' progra', 'm.'].map((delta) => ({
+            step_id: 'draft',
+            call: 1,
+            delta,
+            at: expect.any(String),
+          })),
+        );
+        expect(llm.every((e) => e.id === undefined)).toBe(true);
+        const stepDone = events.findIndex((e) => e.event === 'step' && e.data.step_id === 'draft' && e.data.status === 'succeeded');
+        expect(events.indexOf(llm[0])).toBeGreaterThan(0);
+        expect(events.indexOf(llm[llm.length - 1])).toBeLessThan(stepDone);
+        const end = events[events.length - 1];
+        expect(end).toMatchObject({ event: 'end', data: { status: 'succeeded', steps: [{ step_id: 'draft', output: { text: answer } }] } });
+        expect(llm.map((e) => e.data.delta).join('')).toBe(end.data.steps[0].output.text);
+      });
+
+      it('sends no llm events for a step with stream: false', async () => {
+        const { events } = await streamLlmRun({ stream: false });
+
+        expect(events.filter((e) => e.event === 'llm')).toEqual([]);
+        expect(events[events.length - 1]).toMatchObject({ event: 'end', data: { status: 'succeeded', output: { text: answer } } });
+      });
     });
   });
 

@@ -9,6 +9,7 @@ import { WEBHOOKS_CONTROLLERS } from './webhooks';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { AuthFailureBudget } from './auth/auth-failure-budget';
 import { AuthGuard } from './auth/auth.guard';
 import { Authenticator } from './auth/authenticator';
 import { GatewayConfig } from './config/gateway.config';
@@ -24,6 +25,7 @@ import { RpcClient } from './rpc/rpc-client';
 import { BootstrapWorkspace } from './workspaces/bootstrap-workspace';
 import { CreateWorkspaceUseCase } from './workspaces/create-workspace.use-case';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
+import { WorkspaceLimitsCache } from './workspaces/workspace-limits';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 import { EXECUTIONS_CONTROLLERS } from './executions';
 import { TOOLS_CONTROLLERS } from './tools';
@@ -46,8 +48,10 @@ import { TOOLS_CONTROLLERS } from './tools';
   providers: [
     RpcClient,
     Authenticator,
+    AuthFailureBudget,
     ApiKeysRepository,
     RateLimiter,
+    WorkspaceLimitsCache,
     IdempotencyRepository,
     CreateWorkspaceUseCase,
     BootstrapWorkspace,

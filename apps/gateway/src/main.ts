@@ -11,6 +11,6 @@ void bootstrapService({
   rpc: false,
   // JSON bodies only, parsed by Fastify itself: anything else is a 415
   bodyParser: false,
-  fastify: (cfg) => fastifyOptions(cfg.BODY_LIMIT_BYTES),
+  fastify: (cfg) => fastifyOptions(cfg),
   configure: (app, cfg) => configureHttp(app, cfg),
 });

@@ -1,5 +1,6 @@
 import { ApiClient, sharedStack, StackInfo, TestSession } from '@agentry/testing';
 import { Client } from 'pg';
+import { requestHash } from '../src/idempotency/idempotency.interceptor';
 
 /** Regression tests of the security review (docs/security-review.md), over HTTP against the real services. */
 describe('gateway security (HTTP, real services)', () => {
@@ -89,6 +90,80 @@ describe('gateway security (HTTP, real services)', () => {
       const res = await session.get(`/v1/agents/${agent.body.id}/versions`, { query: { cursor } });
       expect({ version, status: res.status, code: res.body.error?.code }).toEqual({ version, status: 400, code: 'INVALID_INPUT' });
     }
+  });
+
+  describe('M5: patterns of an input_schema run on RE2', () => {
+    it('refuses a backreference or lookahead at save, naming the field', async () => {
+      const res = await session.post('/v1/agents', {
+        name: 'backref',
+        definition: {
+          input_schema: { type: 'object', properties: { code: { type: 'string', pattern: '^(a)\\1$' } } },
+          steps: [{ id: 'a', type: 'llm', with: { model: 'm', prompt: 'p', response_schema: { type: 'string', pattern: '^(?=x)' } } }],
+        },
+      });
+
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'INVALID_INPUT',
+        details: [
+          { field: 'definition.input_schema.properties.code.pattern', reason: expect.stringContaining('backreference') },
+          { field: 'definition.steps[0].with.response_schema.pattern', reason: expect.stringContaining('lookahead') },
+        ],
+      });
+    });
+
+    it('checks run input against ^(a+)+$ without backtracking, and the worker goes on', async () => {
+      const agent = await session.post('/v1/agents', {
+        name: 'redos',
+        definition: {
+          input_schema: { type: 'object', properties: { code: { type: 'string', pattern: '^(a+)+$' } } },
+          steps: [{ id: 'a', type: 'stop', with: { output: '{{ input.code }}' } }],
+        },
+      });
+      expect(agent.status).toBe(201);
+
+      const evil = await session.post(`/v1/agents/${agent.body.id}/runs`, { input: { code: `${'a'.repeat(40)}!` } });
+      const fine = await session.post(`/v1/agents/${agent.body.id}/runs`, { input: { code: 'aaaa' } });
+
+      expect(evil.status).toBe(400);
+      expect(evil.body.error.details).toEqual([{ field: 'input.code', reason: 'must match pattern "^(a+)+$"' }]);
+      expect(fine.status).toBe(200);
+      expect(fine.body).toMatchObject({ status: 'succeeded', output: 'aaaa' });
+    });
+  });
+
+  describe('L3: an Idempotency-Key left in progress by a gateway that stopped mid-request', () => {
+    const body = (name: string) => ({ name, definition: { steps: [{ id: 'a', type: 'stop', with: { output: 1 } }] } });
+    /** The record a crashed gateway leaves: in progress, its lease ended `ago` seconds ago (negative: still held). */
+    const leftBehind = (key: string, name: string, ago: number) =>
+      query(
+        `INSERT INTO gateway.idempotency_records (workspace_id, key, request_hash, state, created_at, locked_until)
+         VALUES ($1, $2, $3, 'in_progress', now() - interval '1 minute', now() - make_interval(secs => $4))`,
+        [session.workspace.id, key, requestHash('POST', '/v1/agents', body(name)), ago],
+      );
+
+    it('lets the retry proceed once the lease has ended, then replays it', async () => {
+      const key = `crashed-${Date.now()}`;
+      await leftBehind(key, 'after-crash', 5);
+
+      const retry = await session.post('/v1/agents', body('after-crash'), { headers: { 'idempotency-key': key } });
+      const replay = await session.post('/v1/agents', body('after-crash'), { headers: { 'idempotency-key': key } });
+
+      expect(retry.status).toBe(201);
+      expect(replay.status).toBe(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body.id).toBe(retry.body.id);
+    });
+
+    it('still answers 409 while the lease is held', async () => {
+      const key = `running-${Date.now()}`;
+      await leftBehind(key, 'running', -30);
+
+      const res = await session.post('/v1/agents', body('running'), { headers: { 'idempotency-key': key } });
+
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toBe('A request with this Idempotency-Key is still in progress');
+    });
   });
 
   describe('a new API key sent with an Idempotency-Key', () => {

@@ -191,7 +191,7 @@ describe('schedules service: firing', () => {
     );
   }, 60_000);
 
-  it('backfills a past window once per due time, and refuses windows in the future or too large', async () => {
+  it('backfills a past window once per due time, and refuses windows in the future, too large or past retention', async () => {
     const s = await schedule({ cron: '* * * * *', enabled: false });
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     const window = { from: new Date(minute - 10 * 60_000).toISOString(), to: new Date(minute - 6 * 60_000).toISOString() };
@@ -213,10 +213,20 @@ describe('schedules service: firing', () => {
       to: new Date(Date.now() + 3_600_000).toISOString(),
     });
     expect(future).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', details: [{ field: 'to' }] } });
-    const huge = await rpc.call('schedules.backfill', ws, { schedule: s.id, from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' });
+    const huge = await rpc.call('schedules.backfill', ws, {
+      schedule: s.id,
+      from: new Date(minute - 2 * 86_400_000).toISOString(),
+      to: new Date(minute - 86_400_000).toISOString(),
+    });
     expect(huge).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT', details: [{ field: 'to', reason: expect.stringMatching(/more than 1000/) }] },
+    });
+    // fires are kept SCHEDULES_FIRE_RETENTION_DAYS (30): older due times cannot be told apart from ones that never ran
+    const pruned = await rpc.call('schedules.backfill', ws, { schedule: s.id, from: '2026-01-01T00:00:00Z', to: '2026-01-01T00:10:00Z' });
+    expect(pruned).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', details: [{ field: 'from', reason: expect.stringMatching(/fires are kept 30 days/) }] },
     });
   }, 60_000);
 

@@ -30,6 +30,8 @@ import { ListEventTypesUseCase } from './event-types/list-event-types.use-case';
 import { MessageEntity } from './messages/message.entity';
 import { MessageFanOut } from './messages/message-fan-out';
 import { WebhookEventsConsumer } from './messages/webhook-events.consumer';
+import { PlaintextSecretsSweep } from './signing/plaintext-secrets.sweep';
+import { SecretSealer } from './signing/secret-sealer';
 
 export const WEBHOOKS_ENTITIES = [EndpointEntity, CallbackSignerEntity, MessageEntity, DeliveryEntity, DeliveryAttemptEntity];
 
@@ -37,6 +39,8 @@ export const WEBHOOKS_ENTITIES = [EndpointEntity, CallbackSignerEntity, MessageE
   imports: [TypeOrmModule.forFeature(WEBHOOKS_ENTITIES)],
   controllers: [EndpointsHandler, DeliveriesHandler, CallbacksHandler],
   providers: [
+    SecretSealer,
+    PlaintextSecretsSweep,
     EndpointsRepository,
     DeliveriesRepository,
     DispatchRepository,

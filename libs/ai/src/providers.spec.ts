@@ -145,11 +145,13 @@ describe(OpenAiProvider.name, () => {
   });
 
   it('does not retry refused credentials, and never puts the key in the message', async () => {
-    fake.setBrain(() => ({ error: { status: 401, message: 'Incorrect API key provided' } }));
+    // Like OpenAI's own refusal, the fake quotes the key it got.
+    fake.setBrain(() => ({ error: { status: 401, message: 'Incorrect API key provided: sk-test-1234.' } }));
 
     const err = await failure(sut.chat({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }));
 
     expect(err).toMatchObject({ kind: 'auth', status: 401, retryable: false });
+    expect(err.message).toContain('HTTP 401: Incorrect API key provided: [redacted].');
     expect(err.message).not.toContain('sk-test-1234');
     expect(fake.calls()).toHaveLength(1);
   });
@@ -180,6 +182,15 @@ describe(AnthropicProvider.name, () => {
     sut = new AnthropicProvider({ baseUrl: fake.url, apiKey: 'sk-ant-test', http });
   });
   afterAll(() => fake.close());
+
+  it('scrubs the x-api-key from a refusal that quotes it', async () => {
+    fake.setBrain(() => ({ error: { status: 401, message: 'invalid x-api-key sk-ant-test' } }));
+
+    const err = await failure(sut.chat({ model: 'claude-test', messages: [{ role: 'user', content: 'x' }] }));
+
+    expect(err).toMatchObject({ kind: 'auth', status: 401 });
+    expect(err.message).toContain('invalid x-api-key [redacted]');
+  });
 
   it('reads tool_use blocks and usage, with the required headers and max_tokens', async () => {
     fake.setBrain(() => ({

@@ -23,6 +23,8 @@ export interface CoreModuleOptions<C extends ServiceConfig> {
   config: new () => C;
   entities: MixedList<ClassType | string | EntitySchema>;
   migrations: MixedList<ClassType | string>;
+  /** PostgreSQL settings for every connection of the service's pool (e.g. `plan_cache_mode`). */
+  sessionSettings?: Record<string, string>;
 }
 
 let metricsStarted = false;
@@ -108,6 +110,7 @@ export class CoreModule {
               poolSize: config().DATABASE_POOL_SIZE,
               migrationsRun: config().MIGRATIONS_RUN,
               applicationName: `agentry-${options.name}`,
+              sessionSettings: options.sessionSettings,
             }),
           dataSourceFactory: async (opts) => {
             await ensureDatabaseAndSchema(config().DATABASE_URL, options.name);

@@ -27,3 +27,6 @@ export * from './net/outbound-guard';
 export * from './expressions/template-string';
 export * from './rpc/nats-rpc';
 export * from './consumer/event-consumers';
+export * from './crypto/sealed-secret';
+export * from './json-schema/linear-regexp';
+export * from './json-schema/schema-patterns';

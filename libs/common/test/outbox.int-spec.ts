@@ -84,14 +84,29 @@ describe('transactional outbox and idempotent consumers (real PostgreSQL and NAT
     expect(await streamEventIds(handles.jsm, AgentsEvents.created)).toEqual(written.map((e) => e.id));
   });
 
-  it('does not publish twice when the relay dies between publishing and marking rows published', async () => {
-    const before = await streamEventIds(handles.jsm, AgentsEvents.created);
-    // the rows look unpublished again, as if the process died after JetStream acked but before the UPDATE committed
-    await ds.query(`UPDATE ${SCHEMA}.outbox SET published_at = NULL`);
+  it('does not publish twice when the relay dies between publishing and committing the batch', async () => {
+    const written = [await addAgentEvent('b1'), await addAgentEvent('b2')];
+    const rows: Record<string, unknown>[] = await ds.query(`SELECT id, subject, payload, request_id FROM ${SCHEMA}.outbox ORDER BY seq`);
+    expect(rows.map((r) => r.id)).toEqual(written.map((e) => e.id));
     const relay = new OutboxRelay(ds, handles.js, SCHEMA, logger, { pollIntervalMs: 100 });
     relay.start();
-    await eventually(unpublished, (n) => n === 0, 'outbox drained again');
+    await eventually(unpublished, (n) => n === 0, 'outbox drained');
     await relay.stop();
+    const before = await streamEventIds(handles.jsm, AgentsEvents.created);
+    expect(before.slice(-2)).toEqual(written.map((e) => e.id));
+    // The batch is back, as if the process died after JetStream acked but before the DELETE committed.
+    for (const r of rows) {
+      await ds.query(`INSERT INTO ${SCHEMA}.outbox (id, subject, payload, request_id) VALUES ($1, $2, $3::jsonb, $4)`, [
+        r.id,
+        r.subject,
+        JSON.stringify(r.payload),
+        r.request_id,
+      ]);
+    }
+    const again = new OutboxRelay(ds, handles.js, SCHEMA, logger, { pollIntervalMs: 100 });
+    again.start();
+    await eventually(unpublished, (n) => n === 0, 'outbox drained again');
+    await again.stop();
     expect(await streamEventIds(handles.jsm, AgentsEvents.created)).toEqual(before);
   });
 

@@ -42,7 +42,7 @@ export const EVENT_CATALOG: Record<EventSubject, EventCatalogEntry> = {
   'agentry.connections.disconnected': {
     version: 1,
     summary:
-      'A connection test met an auth failure (invalid, revoked or expired credentials); webhooks turn it into integration.disconnected',
+      'A connection test, or a tool call, model call or http step made with the connection, met an auth failure (invalid, revoked or expired credentials) and the connection is now error or expired; webhooks turn it into integration.disconnected',
     data: ConnectionDisconnectedEventData,
   },
   'agentry.webhooks.endpoint_disabled': {

@@ -1,19 +1,19 @@
-import { loadConfig } from '@agentry/common';
+import { loadConfig, SealedSecrets } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HooksConfig } from '../config/hooks.config';
 
 const DEVELOPMENT_KEY = 'agentry-development-hook-secrets-key-do-not-use-in-production';
 
-/** Hook credentials: generation, hashing, and AES-256-GCM at rest (`v1.<iv>.<tag>.<ciphertext>`, base64url). */
+/** Hook credentials: generation, hashing, and AES-256-GCM at rest through `SealedSecrets` (`v1.<iv>.<tag>.<ciphertext>`). */
 @Injectable()
 export class HookSecrets {
-  private readonly key: Buffer;
+  private readonly sealed: SealedSecrets;
 
   constructor() {
     const master = loadConfig(HooksConfig).HOOK_SECRETS_KEY;
     const material = master ? Buffer.from(master, 'base64') : Buffer.from(DEVELOPMENT_KEY);
-    this.key = createHash('sha256').update('agentry-hooks:').update(material).digest();
+    this.sealed = SealedSecrets.derive('agentry-hooks', material);
   }
 
   newKey(): string {
@@ -35,17 +35,10 @@ export class HookSecrets {
   }
 
   encrypt(plain: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    return this.sealed.seal(plain);
   }
 
   decrypt(sealed: string): string {
-    const [version, iv, tag, data] = sealed.split('.');
-    if (version !== 'v1') throw new Error(`unknown hook secret format ${version}`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    return this.sealed.open(sealed);
   }
 }

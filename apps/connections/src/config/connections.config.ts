@@ -56,6 +56,15 @@ export class ConnectionsConfig extends ServiceConfig {
   @Min(1_000)
   MCP_TOOLS_TTL_MS: number = 300_000;
 
+  /**
+   * Largest answer of an MCP server: a JSON reply or one request's event stream (on the long-lived
+   * notification stream, the largest single event). Larger ones fail the call and close the session.
+   */
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(256 * 1024 * 1024)
+  MCP_MAX_RESPONSE_BYTES: number = 4 * 1024 * 1024;
+
   /** An MCP session unused this long is closed. */
   @IsInt()
   @Min(1_000)

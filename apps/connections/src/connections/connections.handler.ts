@@ -3,6 +3,7 @@ import {
   ConnectionsRpc,
   CreateConnectionRequest,
   ListConnectionsQuery,
+  ReportAuthFailureRequest,
   ResolveConnectionRequest,
   TestConnectionConfigRequest,
   UpdateConnectionMessage,
@@ -14,6 +15,7 @@ import { CreateConnectionUseCase } from './create-connection/create-connection.u
 import { DeleteConnectionUseCase } from './delete-connection/delete-connection.use-case';
 import { GetConnectionUseCase } from './get-connection/get-connection.use-case';
 import { ListConnectionsUseCase } from './list-connections/list-connections.use-case';
+import { ReportAuthFailureUseCase } from './report-auth-failure/report-auth-failure.use-case';
 import { ResolveConnectionUseCase } from './resolve-connection/resolve-connection.use-case';
 import { TestConnectionConfigUseCase } from './test-connection-config/test-connection-config.use-case';
 import { TestConnectionUseCase } from './test-connection/test-connection.use-case';
@@ -30,6 +32,7 @@ export class ConnectionsHandler {
     private readonly testConnection: TestConnectionUseCase,
     private readonly testConfig: TestConnectionConfigUseCase,
     private readonly resolveConnection: ResolveConnectionUseCase,
+    private readonly reportAuthFailure: ReportAuthFailureUseCase,
   ) {}
 
   @MessagePattern(ConnectionsRpc.create)
@@ -70,5 +73,10 @@ export class ConnectionsHandler {
   @MessagePattern(ConnectionsRpc.resolve)
   resolve(@Payload(Rpc(ResolveConnectionRequest)) { ctx, data }: RpcInput<ResolveConnectionRequest>) {
     return this.resolveConnection.execute(ctx, data);
+  }
+
+  @MessagePattern(ConnectionsRpc.reportAuthFailure)
+  authFailure(@Payload(Rpc(ReportAuthFailureRequest)) { ctx, data }: RpcInput<ReportAuthFailureRequest>) {
+    return this.reportAuthFailure.execute(ctx, data);
   }
 }

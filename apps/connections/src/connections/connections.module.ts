@@ -14,6 +14,8 @@ import { CreateConnectionUseCase } from './create-connection/create-connection.u
 import { DeleteConnectionUseCase } from './delete-connection/delete-connection.use-case';
 import { GetConnectionUseCase } from './get-connection/get-connection.use-case';
 import { ListConnectionsUseCase } from './list-connections/list-connections.use-case';
+import { McpChangeBroadcast } from './mcp-change-broadcast';
+import { ReportAuthFailureUseCase } from './report-auth-failure/report-auth-failure.use-case';
 import { ResolveConnectionUseCase } from './resolve-connection/resolve-connection.use-case';
 import { TestConnectionConfigUseCase } from './test-connection-config/test-connection-config.use-case';
 import { TestConnectionUseCase } from './test-connection/test-connection.use-case';
@@ -40,6 +42,7 @@ function envelopeCipher(config: ConnectionsConfig, logger: Logger): EnvelopeCiph
     ConnectionsRepository,
     ConnectionVault,
     ConnectionTester,
+    McpChangeBroadcast,
     CreateConnectionUseCase,
     ListConnectionsUseCase,
     GetConnectionUseCase,
@@ -48,7 +51,8 @@ function envelopeCipher(config: ConnectionsConfig, logger: Logger): EnvelopeCiph
     TestConnectionUseCase,
     TestConnectionConfigUseCase,
     ResolveConnectionUseCase,
+    ReportAuthFailureUseCase,
   ],
-  exports: [ConnectionsRepository, ConnectionVault],
+  exports: [ConnectionsRepository, ConnectionVault, ReportAuthFailureUseCase, McpChangeBroadcast],
 })
 export class ConnectionsModule {}

@@ -1,11 +1,26 @@
 import { ErrorDetail } from '@agentry/contracts';
-import { AppError } from '@agentry/common';
+import { AppError, compileLinearRegExp, LinearRegExp } from '@agentry/common';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { JsonSchema } from '../platforms/platform';
 
 const MAX_CACHED = 500;
+
+/**
+ * Patterns run on RE2 (linear time): a server's schema is tenant-controlled input. A pattern RE2 cannot run
+ * (zod writes lookaheads into its email regex) is skipped, not the whole schema: the server checks it itself.
+ */
+const lenientRegExp = Object.assign(
+  (pattern: string, flags: string): LinearRegExp => {
+    try {
+      return compileLinearRegExp(pattern, flags);
+    } catch {
+      return { test: () => true, toString: () => `/${pattern}/${flags}` } as LinearRegExp;
+    }
+  },
+  { code: 'lenientRegExp' },
+);
 
 function pathOf(e: ErrorObject): string[] {
   return e.instancePath
@@ -30,7 +45,9 @@ function toDetail(e: ErrorObject): ErrorDetail {
  * their own schemas; compiled validators are cached by schema text.
  */
 export class ArgumentsValidator {
-  private readonly ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, validateSchema: false }));
+  private readonly ajv = addFormats(
+    new Ajv2020({ allErrors: true, strict: false, validateSchema: false, code: { regExp: lenientRegExp } }),
+  );
   private readonly cache = new Map<string, ValidateFunction>();
 
   validate(toolName: string, schema: JsonSchema, args: Record<string, unknown>): void {

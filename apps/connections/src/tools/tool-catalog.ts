@@ -4,6 +4,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { ConnectionVault } from '../connections/connection-vault';
 import { ConnectionsRepository } from '../connections/connections.repository';
+import { McpChangeBroadcast } from '../connections/mcp-change-broadcast';
 import { ConfigValidator } from '../platforms/config-validator';
 import { JsonSchema } from '../platforms/platform';
 import { PlatformRegistry } from '../platforms/platform-registry';
@@ -16,6 +17,11 @@ import { TOOL_NAME_PATTERN } from '@agentry/contracts';
 export interface McpTool {
   connection: ConnectionEntity;
   tool: Tool;
+}
+
+export interface McpListingFailure {
+  connection: ConnectionEntity;
+  error: unknown;
 }
 
 /**
@@ -31,17 +37,18 @@ export class ToolCatalog {
     private readonly vault: ConnectionVault,
     private readonly validator: ConfigValidator,
     private readonly pool: McpSessionPool,
+    private readonly mcpChanges: McpChangeBroadcast,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** With `refresh`, every replica drops its cached MCP tools of the workspace, not only the one answering. */
   async list(workspaceId: string, includeAll: boolean, refresh: boolean): Promise<CatalogTool[]> {
     const active = await this.connections.listActive(workspaceId);
     const out: CatalogTool[] = this.registry.builtins.map((t) => builtinEntry(t));
     for (const c of active) for (const t of this.registry.forPlatform(c.platform)) out.push(platformEntry(t, c));
-    const mcp = await this.mcpTools(
-      active.filter((c) => c.platform === 'mcp'),
-      refresh,
-    );
+    const servers = active.filter((c) => c.platform === 'mcp');
+    if (refresh) await Promise.all(servers.map((c) => this.mcpChanges.announce(c.id, 'tools')));
+    const mcp = await this.mcpTools(servers, refresh);
     for (const { connection, tool } of mcp) out.push(mcpEntry(tool, connection));
     if (includeAll) {
       const connected = new Set(active.map((c) => c.platform));
@@ -53,12 +60,19 @@ export class ToolCatalog {
 
   /** The tools of these MCP connections; a server that cannot be reached is left out (and logged), not an error for the whole list. */
   async mcpTools(connections: ConnectionEntity[], refresh = false): Promise<McpTool[]> {
+    return (await this.mcpListing(connections, refresh)).tools;
+  }
+
+  /** mcpTools, and why each server that did not list its tools failed (a tool call explains the failure instead of a 404). */
+  async mcpListing(connections: ConnectionEntity[], refresh = false): Promise<{ tools: McpTool[]; failures: McpListingFailure[] }> {
     const lists = await Promise.allSettled(connections.map((c) => this.pool.listTools(this.mcpRef(c), refresh)));
     const out: McpTool[] = [];
+    const failures: McpListingFailure[] = [];
     lists.forEach((res, i) => {
       const connection = connections[i];
       if (res.status === 'rejected') {
         this.logger.warn({ connection_id: connection.id, err: describe(res.reason) }, 'MCP server did not list its tools');
+        failures.push({ connection, error: res.reason });
         return;
       }
       for (const tool of res.value) {
@@ -66,7 +80,7 @@ export class ToolCatalog {
         else this.logger.warn({ connection_id: connection.id, tool: tool.name.slice(0, 200) }, 'MCP tool skipped: its name is not usable');
       }
     });
-    return out;
+    return { tools: out, failures };
   }
 
   /** What the pool needs to open a session: the decrypted config and the revision it belongs to. */

@@ -84,4 +84,33 @@ describe(ArgumentsValidator.name, () => {
       { field: 'arguments.limit', reason: 'must be >= 1' },
     ]);
   });
+
+  it("runs a server's patterns in linear time (would hang on JavaScript RegExp)", () => {
+    const mcp = { type: 'object', properties: { code: { type: 'string', pattern: '^(a+)+$' } } };
+
+    expect(invalid(() => sut.validate('mcp.evil', mcp, { code: `${'a'.repeat(32)}!` })).details).toEqual([
+      { field: 'arguments.code', reason: 'must match pattern "^(a+)+$"' },
+    ]);
+    expect(() => sut.validate('mcp.evil', mcp, { code: 'aaa' })).not.toThrow();
+  });
+
+  it("skips only a pattern RE2 cannot run (zod's email lookahead), and checks the rest", () => {
+    const zod = {
+      type: 'object',
+      properties: {
+        email: {
+          type: 'string',
+          format: 'email',
+          pattern: "^(?!\\.)(?!.*\\.\\.)([A-Za-z0-9_'+\\-\\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$",
+        },
+        limit: { type: 'integer' },
+      },
+    };
+
+    expect(() => sut.validate('mcp.zod', zod, { email: 'a@b.co', limit: 1 })).not.toThrow();
+    expect(invalid(() => sut.validate('mcp.zod', zod, { email: 'nope', limit: 'x' })).details).toEqual([
+      { field: 'arguments.email', reason: 'must match format "email"' },
+      { field: 'arguments.limit', reason: 'must be integer' },
+    ]);
+  });
 });

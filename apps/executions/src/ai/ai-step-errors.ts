@@ -1,20 +1,21 @@
 import { StepError, StepErrorCode, StepErrorOptions } from '../engine/steps/step-error';
 
-/** Codes of the AI steps, beside the engine's StepErrorCode (same string space: runs end with them). */
+/** The codes only the AI steps end with (they live in the engine's StepErrorCode, as every step's codes do). */
 export const AiStepErrorCode = {
-  /** The model provider failed: outage, rate limit, timeout (retryable), or refused the request. */
-  LLM_PROVIDER_ERROR: 'LLM_PROVIDER_ERROR',
-  /** The answer did not match `response_schema`, even after one retry with the validation errors. */
-  LLM_OUTPUT_INVALID: 'LLM_OUTPUT_INVALID',
-  /** The agent still wanted tools after `max_turns` model calls. */
-  MAX_TURNS_EXCEEDED: 'MAX_TURNS_EXCEEDED',
-  /** The run used up the agent's `max_tokens_per_run`. */
-  TOKEN_BUDGET_EXCEEDED: 'TOKEN_BUDGET_EXCEEDED',
-  /** A `tool` step's tool ran and reported a failure, or its platform was down. */
-  TOOL_CALL_FAILED: 'TOOL_CALL_FAILED',
+  LLM_PROVIDER_ERROR: StepErrorCode.LLM_PROVIDER_ERROR,
+  LLM_OUTPUT_INVALID: StepErrorCode.LLM_OUTPUT_INVALID,
+  MAX_TURNS_EXCEEDED: StepErrorCode.MAX_TURNS_EXCEEDED,
+  TOKEN_BUDGET_EXCEEDED: StepErrorCode.TOKEN_BUDGET_EXCEEDED,
+  TOOL_CALL_FAILED: StepErrorCode.TOOL_CALL_FAILED,
 } as const;
 export type AiStepErrorCode = (typeof AiStepErrorCode)[keyof typeof AiStepErrorCode];
 
-export function aiStepError(code: AiStepErrorCode | StepErrorCode, message: string, options: StepErrorOptions = {}): StepError {
-  return new StepError(code as StepErrorCode, message, options);
+export function aiStepError(code: StepErrorCode, message: string, options: StepErrorOptions = {}): StepError {
+  return new StepError(code, message, options);
+}
+
+/** Rethrows a failure of an AI step with the tokens its model calls used so far, so the run counts them. */
+export function withTokens(err: unknown, tokens: number): unknown {
+  if (err instanceof StepError && tokens > err.tokensUsed) err.tokensUsed = tokens;
+  return err;
 }

@@ -1,5 +1,5 @@
 import { ChatRequest, ChatResponse, createProvider, isModelPlatform, ModelProvider, ProviderError } from '@agentry/ai';
-import { ConnectionsRpc, ErrorCode, ResolvedConnection } from '@agentry/contracts';
+import { ConnectionsRpc, ErrorCode, ExecutionLlmDeltaMessage, llmDeltaSubject, ResolvedConnection } from '@agentry/contracts';
 import { AppError, NATS, NatsHandles, SERVICE_CONFIG } from '@agentry/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { ExecutionsConfig } from '../config/executions.config';
@@ -7,24 +7,16 @@ import { StepErrorCode } from '../engine/steps/step-error';
 import { ServiceRpcClient } from '../rpc/service-rpc.client';
 import { AI_STEPS_CONFIG, AiStepsConfig } from './ai-steps.config';
 import { AiStepErrorCode, aiStepError } from './ai-step-errors';
-
-/** Core NATS subject of a run's streamed model output (not durable; the run's SSE forwards it). */
-export const llmDeltaSubject = (executionId: string) => `executions.llm.${executionId}`;
-
-export interface LlmDeltaMessage {
-  execution_id: string;
-  step_id: string;
-  /** The model call within the step (1-based; an agent makes several). */
-  call: number;
-  delta: string;
-  at: string;
-}
+import { AuthFailureReporter } from './auth-failure-reporter';
 
 export interface BoundModel {
   provider: ModelProvider;
   model: string;
   connectionId: string;
   platform: string;
+  workspaceId: string;
+  /** The connection's config revision, for `connections.report_auth_failure`. */
+  revision?: number;
 }
 
 export interface StreamTarget {
@@ -44,6 +36,7 @@ export class ModelClient {
     @Inject(NATS) private readonly nats: NatsHandles,
     @Inject(SERVICE_CONFIG) private readonly config: ExecutionsConfig,
     @Inject(AI_STEPS_CONFIG) private readonly ai: AiStepsConfig,
+    private readonly authFailures: AuthFailureReporter,
   ) {}
 
   async bind(workspaceId: string, connectionId: string | undefined, model: string | undefined): Promise<BoundModel> {
@@ -80,7 +73,7 @@ export class ModelClient {
       maxRetries: this.ai.LLM_MAX_RETRIES,
       maxRetryDelayMs: this.ai.LLM_MAX_RETRY_DELAY_MS,
     });
-    return { provider, model: chosen, connectionId, platform: connection.platform };
+    return { provider, model: chosen, connectionId, platform: connection.platform, workspaceId, revision: connection.revision };
   }
 
   /** One model call; with `stream`, text deltas are published for the run's live view. */
@@ -94,13 +87,15 @@ export class ModelClient {
     try {
       return await bound.provider.chat({ ...request, model: bound.model }, { signal, ...(onText ? { onText } : {}) });
     } catch (err) {
-      throw toStepError(err, signal);
+      // A refused key marks the connection failed (through its owner) before the step fails.
+      const note = AuthFailureReporter.isRevokedKey(err) && !signal.aborted ? await this.authFailures.report(bound, err) : '';
+      throw toStepError(err, signal, note);
     }
   }
 
   private publishDelta(target: StreamTarget, delta: string): void {
     if (this.nats.nc.isClosed()) return;
-    const msg: LlmDeltaMessage = {
+    const msg: ExecutionLlmDeltaMessage = {
       execution_id: target.executionId,
       step_id: target.stepId,
       call: target.call,
@@ -111,10 +106,10 @@ export class ModelClient {
   }
 }
 
-function toStepError(err: unknown, signal: AbortSignal): unknown {
+function toStepError(err: unknown, signal: AbortSignal, note = ''): unknown {
   if (!(err instanceof ProviderError)) return err;
   if (err.kind === 'aborted' || signal.aborted) return signal.reason ?? err;
-  if (err.kind === 'auth') return aiStepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, err.message);
+  if (err.kind === 'auth') return aiStepError(StepErrorCode.INTEGRATION_NOT_CONNECTED, `${err.message}${note}`);
   if (err.kind === 'blocked') return aiStepError(StepErrorCode.OUTBOUND_ADDRESS_REFUSED, err.message);
   const attempts = err.attempts > 1 ? ` (after ${err.attempts} attempts)` : '';
   return aiStepError(AiStepErrorCode.LLM_PROVIDER_ERROR, `${err.message}${attempts}`, { retryable: err.retryable });

@@ -1,8 +1,10 @@
+import { linearRegExp } from '@agentry/common';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
-const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
+// `pattern` runs on RE2 (linear time); a response_schema may be a template, so it is not always checked at save.
+const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, code: { regExp: linearRegExp } }));
 const cache = new Map<string, ValidateFunction>();
 
 export type SchemaCheck = { ok: true; value: unknown } | { ok: false; problems: string[] };

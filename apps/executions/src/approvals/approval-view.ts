@@ -1,12 +1,17 @@
-import type { ApprovalView } from '@agentry/contracts';
-import { ApprovalLinks } from './approval-links';
-import { ApprovalRow } from './approvals.repository';
+import type { ApprovalChannel, ApprovalDecision, ApprovalView } from '@agentry/contracts';
+import { ApprovalLinks, LEGACY_LINK_APPROVER } from './approval-links';
+import { ApprovalRow, DecisionRecord } from './approvals.repository';
+import { linkUsable, namedApprovers } from './approvers';
 
-/** An approval as the API shows it; the signed links only while it can still be decided. */
+function channelOf(d: DecisionRecord): ApprovalChannel {
+  return d.via ?? (d.approver === LEGACY_LINK_APPROVER || d.approver.startsWith('link:') ? 'link' : 'api_key');
+}
+
+/** An approval as the API shows it; its signed links only while they can still act (open, holder not decided). */
 export function toApprovalView(a: ApprovalRow, links: ApprovalLinks): ApprovalView {
-  const open = a.status === 'pending' && (!a.expires_at || a.expires_at.getTime() > Date.now());
-  const link = (d: 'approve' | 'reject') =>
-    open && !a.links_used.includes(d) ? links.url(a.id, a.workspace_id, d, a.expires_at, a.created_at) : null;
+  const claims = (d: ApprovalDecision, p?: string) => ({ a: a.id, d, p });
+  const url = (d: ApprovalDecision, p?: string) => (linkUsable(a, claims(d, p)) ? links.url(a, d, p) : null);
+  const named = namedApprovers(a);
   return {
     id: a.id,
     execution_id: a.execution_id,
@@ -15,9 +20,10 @@ export function toApprovalView(a: ApprovalRow, links: ApprovalLinks): ApprovalVi
     message: a.message,
     status: a.status,
     approvals_required: a.approvals_required,
-    decisions: a.decisions.map((d) => ({ approver: d.approver, decision: d.decision, comment: d.comment, at: d.at })),
-    approve_url: link('approve'),
-    reject_url: link('reject'),
+    decisions: a.decisions.map((d) => ({ approver: d.approver, via: channelOf(d), decision: d.decision, comment: d.comment, at: d.at })),
+    approve_url: named === null ? url('approve') : null,
+    reject_url: named === null ? url('reject') : null,
+    links: (named ?? []).map((p) => ({ approver: p, approve_url: url('approve', p), reject_url: url('reject', p) })),
     expires_at: a.expires_at?.toISOString() ?? null,
     created_at: a.created_at.toISOString(),
     decided_at: a.decided_at?.toISOString() ?? null,

@@ -1,8 +1,11 @@
-import type { ApprovalStatus } from '@agentry/contracts';
+import type { ApprovalChannel, ApprovalStatus } from '@agentry/contracts';
 import { decodeCursor } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApprovalDecisionRecord } from '../engine/approvals-store';
+
+/** A decision as stored; `via` is absent on decisions made before it was recorded. */
+export type DecisionRecord = ApprovalDecisionRecord & { via?: ApprovalChannel };
 
 export interface ApprovalRow {
   id: string;
@@ -14,8 +17,10 @@ export interface ApprovalRow {
   message: string;
   status: ApprovalStatus;
   approvals_required: number;
-  decisions: ApprovalDecisionRecord[];
+  decisions: DecisionRecord[];
   links_used: string[];
+  /** `with.approvers` of the approval's step in the run's agent version, as stored (null when absent). */
+  approvers: unknown;
   expires_at: Date | null;
   created_at: Date;
   decided_at: Date | null;
@@ -30,41 +35,49 @@ export interface ApprovalFilter {
   limit: number;
 }
 
+/**
+ * The approvers the approval's step names, read from the agent version the run uses (immutable, and in
+ * this service's read model: the run was started from it).
+ */
+const APPROVERS = `(SELECT jsonb_path_query_first(v.definition, '$.steps[*] ? (@.id == $step).with.approvers', jsonb_build_object('step', a.step_id))
+     FROM executions.executions x JOIN executions.agent_versions v ON v.agent_id = x.agent_id AND v.version = x.agent_version
+    WHERE x.id = a.execution_id) AS approvers`;
+
 @Injectable()
 export class ApprovalsRepository {
   constructor(private readonly ds: DataSource) {}
 
   async list(workspaceId: string, f: ApprovalFilter): Promise<ApprovalRow[]> {
-    const where = ['workspace_id = $1'];
+    const where = ['a.workspace_id = $1'];
     const params: unknown[] = [workspaceId];
     const add = (sql: string, v: unknown) => {
       params.push(v);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (f.status) add('status = ?', f.status);
-    if (f.agentId) add('agent_id = ?', f.agentId);
-    if (f.executionId) add('execution_id = ?', f.executionId);
+    if (f.status) add('a.status = ?', f.status);
+    if (f.agentId) add('a.agent_id = ?', f.agentId);
+    if (f.executionId) add('a.execution_id = ?', f.executionId);
     const after = decodeCursor<{ id: string }>(f.cursor, ['id']);
-    if (after) add('id < ?', after.id);
+    if (after) add('a.id < ?', after.id);
     params.push(f.limit + 1);
     return this.ds.query(
-      `SELECT * FROM executions.approvals WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+      `SELECT a.*, ${APPROVERS} FROM executions.approvals a WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT $${params.length}`,
       params,
     );
   }
 
   async get(workspaceId: string, id: string): Promise<ApprovalRow | null> {
-    const rows: ApprovalRow[] = await this.ds.query(`SELECT * FROM executions.approvals WHERE id = $1 AND workspace_id = $2`, [
-      id,
-      workspaceId,
-    ]);
+    const rows: ApprovalRow[] = await this.ds.query(
+      `SELECT a.*, ${APPROVERS} FROM executions.approvals a WHERE a.id = $1 AND a.workspace_id = $2`,
+      [id, workspaceId],
+    );
     return rows[0] ?? null;
   }
 
   /** The approval locked for a decision, with the status of its run. */
   async lock(m: EntityManager, workspaceId: string, id: string): Promise<ApprovalRow | null> {
     const rows: ApprovalRow[] = await m.query(
-      `SELECT a.*, e.status AS run_status FROM executions.approvals a JOIN executions.executions e ON e.id = a.execution_id
+      `SELECT a.*, e.status AS run_status, ${APPROVERS} FROM executions.approvals a JOIN executions.executions e ON e.id = a.execution_id
         WHERE a.id = $1 AND a.workspace_id = $2 FOR UPDATE OF a`,
       [id, workspaceId],
     );

@@ -1,10 +1,11 @@
 import { ApprovalLinkInfo, ApprovalView, DecideApprovalByLinkMessage, ListApprovalsQuery, Page, RpcContext } from '@agentry/contracts';
 import { isId, pageLimit, toPage } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
-import { ApprovalLinks } from './approval-links';
+import { ApprovalLinks, linkApprover } from './approval-links';
 import { toApprovalView } from './approval-view';
 import { ApprovalsError } from './approvals.errors';
 import { ApprovalsRepository } from './approvals.repository';
+import { linkFits, linkUsable } from './approvers';
 
 /** `executions.approvals.list|get|link_info`. */
 @Injectable()
@@ -42,8 +43,12 @@ export class ListApprovalsUseCase {
     const claims = this.links.verify(msg.token);
     if (!claims || claims.a !== msg.approval || claims.d !== msg.decision) throw ApprovalsError.badLink();
     const row = await this.repo.get(claims.w, claims.a);
-    if (!row) throw ApprovalsError.badLink();
-    const view = toApprovalView(row, this.links);
-    return { approval: view, decision: claims.d, usable: row.status === 'pending' && !row.links_used.includes(claims.d) };
+    if (!row || !linkFits(row, claims)) throw ApprovalsError.badLink();
+    return {
+      approval: toApprovalView(row, this.links),
+      decision: claims.d,
+      approver: linkApprover(claims),
+      usable: linkUsable(row, claims),
+    };
   }
 }

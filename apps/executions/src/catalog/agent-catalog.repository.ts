@@ -11,6 +11,7 @@ export interface AgentRow {
   version: number;
   max_concurrency: number;
   max_tokens_per_run: number | null;
+  llm: { model?: string; connection_id?: string } | null;
   full_state: boolean;
   has_version: boolean;
 }
@@ -41,7 +42,7 @@ export class AgentCatalogRepository {
   async find(workspaceId: string, ref: string): Promise<AgentRow | null> {
     const byId = isId('agt', ref);
     const rows: AgentRow[] = await this.ds.query(
-      `SELECT a.id, a.workspace_id, a.slug, a.status, a.version, a.max_concurrency, a.max_tokens_per_run, a.full_state,
+      `SELECT a.id, a.workspace_id, a.slug, a.status, a.version, a.max_concurrency, a.max_tokens_per_run, a.llm, a.full_state,
               (v.agent_id IS NOT NULL) AS has_version
          FROM executions.agents a
          LEFT JOIN executions.agent_versions v ON v.agent_id = a.id AND v.version = a.version

@@ -16,6 +16,8 @@ export interface AgentSnapshot {
   version: number;
   maxConcurrency: number;
   maxTokensPerRun: number | null;
+  /** The default model and connection of its AI steps. */
+  llm: { model?: string; connection_id?: string } | null;
   definition: CompiledDefinition;
 }
 
@@ -92,6 +94,7 @@ export class AgentCatalog implements OnApplicationBootstrap {
       version: row.version,
       maxConcurrency: row.max_concurrency,
       maxTokensPerRun: row.max_tokens_per_run,
+      llm: row.llm ?? null,
       definition,
     };
   }
@@ -128,6 +131,7 @@ export class AgentCatalog implements OnApplicationBootstrap {
       version: view.version,
       maxConcurrency: view.max_concurrency,
       maxTokensPerRun: view.max_tokens_per_run,
+      llm: (view.llm as AgentSnapshot['llm']) ?? null,
       definition: this.definitions.compile(view.id, view.version, view.definition),
     };
   }

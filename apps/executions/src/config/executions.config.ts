@@ -64,9 +64,4 @@ export class ExecutionsConfig extends ServiceConfig {
   @Min(0)
   @Max(600_000)
   AGENT_CACHE_TTL_MS: number = 10_000;
-
-  /** Published outbox rows are deleted after this long. */
-  @IsInt()
-  @Min(60_000)
-  OUTBOX_RETENTION_MS: number = 3_600_000;
 }

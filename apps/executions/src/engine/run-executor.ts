@@ -3,6 +3,7 @@ import { LOGGER, Outbox } from '@agentry/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
+import { AgentCatalog } from '../catalog/agent-catalog';
 import { backoffDelay, CompiledDefinition, CompiledStep } from './definition/compiled-definition';
 import { EvalScope, ExpressionError } from './definition/expression';
 import { toExecutionView, toEventData, toStepView } from './execution-view';
@@ -13,7 +14,7 @@ import { RunStore } from './run-store';
 import { RunWaiters } from './run-waiters';
 import { ProgressPublisher } from './progress-publisher';
 import { StepError, StepErrorCode, TIMEOUT_CODES } from './steps/step-error';
-import { StepOutcome } from './steps/step-runner';
+import { AgentAiSettings, StepLogLevel, StepOutcome } from './steps/step-runner';
 import { summarize } from './summary';
 
 /** A run this process holds a claim on. */
@@ -70,8 +71,10 @@ type AttemptResult = { outcome: StepOutcome } | { error: StepError } | { aborted
 
 /**
  * Drives one claimed run from its first unfinished step. Each executed step's result is committed
- * (with its log lines and outbox events, in one statement) before the next step starts; the last
- * step's result commits together with the run's end. A step that suspends (delay, approval, retry
+ * (with its log lines and outbox events, in one statement) before the next step starts, except that
+ * pure steps' results (transform: running one again after a crash changes nothing anyone saw) wait for
+ * the next write, which comes before any step with effects; the last step's result commits together
+ * with the run's end. A step that suspends (delay, approval, retry
  * backoff) commits and gives the claim back. See docs/adr/0003-execution-engine.md.
  */
 @Injectable()
@@ -81,6 +84,7 @@ export class RunExecutor {
     private readonly outbox: Outbox,
     private readonly progress: ProgressPublisher,
     private readonly waiters: RunWaiters,
+    private readonly catalog: AgentCatalog,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -128,12 +132,17 @@ export class RunExecutor {
           continue;
         }
       }
+      // Pure steps' results (and the run's start) wait for the next write; before a step with effects they are
+      // committed, so they are durable and visible while it runs.
+      if (!step.runner?.pure && (p.steps.size > 0 || p.statusChanged) && (await this.commit(run, p, false, null))) {
+        return this.finishCancelled(run, p, null);
+      }
+      if (run.cancel.signal.aborted) return this.finishCancelled(run, p, null);
       const result = await this.runStep(run, p, step, scope);
       if (result !== 'next') return result;
-      if (step.position < def.steps.length - 1) {
-        const cancelRequested = await this.commit(run, p, false, null);
-        if (cancelRequested || run.cancel.signal.aborted) return this.finishCancelled(run, p, null);
-      }
+      if (step.runner?.pure || step.position === def.steps.length - 1) continue;
+      const cancelRequested = await this.commit(run, p, false, null);
+      if (cancelRequested || run.cancel.signal.aborted) return this.finishCancelled(run, p, null);
     }
     return this.finishSucceeded(run, p, undefined, scope);
   }
@@ -252,6 +261,10 @@ export class RunExecutor {
     if (!('error' in result)) throw new Error('unreachable: every outcome is handled above');
     const err = result.error;
     const info: ErrorInfo = { code: err.code, message: err.message, step_id: step.id };
+    if (err.tokensUsed > 0) {
+      rec.tokens_used += err.tokensUsed;
+      run.exe.tokens_used += err.tokensUsed;
+    }
     rec.attempts.push({
       attempt,
       status: 'failed',
@@ -331,10 +344,12 @@ export class RunExecutor {
           step,
           with: resolved,
           scope,
-          run: { id: run.exe.id, workspaceId: run.exe.workspace_id, agentId: run.exe.agent_id },
+          run: { id: run.exe.id, workspaceId: run.exe.workspace_id, agentId: run.exe.agent_id, tokensUsed: run.exe.tokens_used },
           attempt,
           state,
           signal,
+          agent: () => this.agentSettings(run),
+          log: (level, message, data) => this.subStepLog(run, step.id, level, message, data),
         }),
         aborted,
       ]);
@@ -355,6 +370,22 @@ export class RunExecutor {
     } finally {
       if (onAbort) signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  private async agentSettings(run: ActiveRun): Promise<AgentAiSettings> {
+    const agent = await this.catalog.resolve(run.exe.workspace_id, run.exe.agent_id);
+    return { maxTokensPerRun: agent.maxTokensPerRun, llm: agent.llm };
+  }
+
+  private async subStepLog(
+    run: ActiveRun,
+    stepId: string,
+    level: StepLogLevel,
+    message: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const held = await this.store.appendLog(run.exe.id, run.token, { at: new Date().toISOString(), level, step_id: stepId, message, data });
+    if (!held && !run.stop.signal.aborted) run.stop.abort(new Error('claim lost'));
   }
 
   private async finishSucceeded(run: ActiveRun, p: Pending, stopOutput: unknown, scope: EvalScope): Promise<ExecuteResult> {

@@ -16,12 +16,18 @@ import { ClaimedRun, RunStore } from './run-store';
 
 const inflightGauge = new Gauge({ name: 'agentry_executions_inflight_runs', help: 'Runs this process executes now' });
 
-/** A run this process has just accepted: what it needs to execute it without reading it back. */
-export interface FreshRun {
+/** A run this process inserted already claimed (start_runs): what it needs to execute it without reading it back. */
+export interface AdoptedRun {
   exe: ExecutionRecord;
   def: CompiledDefinition;
-  reservedUntil: number;
+  token: string;
 }
+
+/**
+ * How often the run_slot_releases queue is vacuumed. Every start batch reads it whole to fold it; between
+ * autovacuum rounds (a minute) its dead rows would pile up by the hundred thousand under load.
+ */
+const SLOT_RELEASES_VACUUM_MS = 5_000;
 
 /** Horizon of local wake-up timers; later wake-ups are found by the poll. */
 const TIMER_HORIZON_MS = 10 * 60_000;
@@ -37,16 +43,19 @@ const TIMER_HORIZON_MS = 10 * 60_000;
 export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly inflight = new Map<string, { run: ActiveRun; done: Promise<void> }>();
-  private readonly fresh = new Map<string, FreshRun>();
+  /** Slots promised to starts whose insert (and claim) is in flight. */
+  private reserved = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly subs: Subscription[] = [];
   private claiming: Promise<void> | null = null;
   private again = false;
   private saturated = false;
+  /** Runs may wait in the queue for a slot: look again whenever a run here ends. */
+  private backlog = false;
   private stopping = false;
   private pollTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
-  private purgeTimer?: NodeJS.Timeout;
+  private vacuumTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly store: RunStore,
@@ -70,8 +79,8 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     );
     this.pollTimer = setInterval(() => this.kick(), this.config.POLL_INTERVAL_MS);
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(200, Math.floor(this.config.CLAIM_TTL_MS / 3)));
-    this.purgeTimer = setInterval(() => void this.store.purgeOutbox(this.config.OUTBOX_RETENTION_MS).catch(() => undefined), 60_000);
-    this.purgeTimer.unref();
+    this.vacuumTimer = setInterval(() => void this.store.vacuumSlotReleases().catch(() => undefined), SLOT_RELEASES_VACUUM_MS);
+    this.vacuumTimer.unref();
     this.kick();
   }
 
@@ -79,7 +88,7 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     this.stopping = true;
     clearInterval(this.pollTimer);
     clearInterval(this.heartbeatTimer);
-    clearInterval(this.purgeTimer);
+    clearInterval(this.vacuumTimer);
     for (const t of this.timers) clearTimeout(t);
     for (const s of this.subs) s.unsubscribe();
     await this.claiming;
@@ -88,18 +97,33 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, grace))]);
     for (const { run } of this.inflight.values()) run.stop.abort(new Error('shutdown'));
     await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
-    // Runs accepted but never claimed here: others may take them at once.
-    await this.store.release([...this.fresh.keys()], this.id).catch(() => undefined);
   }
 
-  /** A run this process just inserted: claim it at once (it is reserved for us for a moment). */
-  submit(run: FreshRun): void {
-    this.fresh.set(run.exe.id, run);
-    this.kick();
+  /**
+   * A claim for a run about to be inserted (start_runs claims it for this worker if the limits allow), or null
+   * when this worker is full or stopping. Call `adopt` or `unreserve` once the insert answered.
+   */
+  reserve(): { worker: string; token: string; ttlMs: number } | null {
+    if (this.stopping || this.inflight.size + this.reserved >= this.config.WORKER_CONCURRENCY) return null;
+    this.reserved++;
+    return { worker: this.id, token: randomBytes(12).toString('base64url'), ttlMs: this.config.CLAIM_TTL_MS };
   }
 
-  hasCapacity(): boolean {
-    return this.inflight.size + this.fresh.size < this.config.WORKER_CONCURRENCY;
+  /** The insert did not claim the run (full limits, or a queue ahead of it): it waits for claim_runs. */
+  unreserve(queued = false): void {
+    this.reserved = Math.max(0, this.reserved - 1);
+    if (queued) this.backlog = true;
+  }
+
+  /** Executes a run inserted already claimed by this worker. */
+  adopt(run: AdoptedRun): void {
+    this.unreserve();
+    if (this.stopping) {
+      // Shutting down after the insert claimed it: hand it back at once rather than leave it to its claim's expiry.
+      void this.store.release([run.exe.id], this.id).catch(() => undefined);
+      return;
+    }
+    this.launch(this.newActive(run.exe, [], run.def, run.token, false));
   }
 
   /** Asks every replica to look for due work (a decision made a run due, or this one is full). */
@@ -120,17 +144,16 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     try {
       do {
         this.again = false;
-        this.dropStaleFresh();
-        const room = this.config.WORKER_CONCURRENCY - this.inflight.size;
+        const room = this.config.WORKER_CONCURRENCY - this.inflight.size - this.reserved;
         if (room <= 0) {
           this.saturated = true;
           return;
         }
         const batch = Math.min(room, this.config.CLAIM_BATCH_SIZE);
-        const preferred = [...this.fresh.keys()].slice(0, batch);
         const token = randomBytes(12).toString('base64url');
-        const claimed = await this.store.claim(preferred, batch, this.id, token, this.config.CLAIM_TTL_MS);
+        const claimed = await this.store.claim(batch, this.id, token, this.config.CLAIM_TTL_MS);
         this.saturated = claimed.length >= batch;
+        if (claimed.length === 0) this.backlog = false;
         if (claimed.length) await this.startRuns(claimed, token);
         if (this.saturated) this.again = true;
       } while (this.again && !this.stopping);
@@ -139,21 +162,8 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
-  private dropStaleFresh(): void {
-    const now = Date.now();
-    for (const [id, f] of this.fresh) if (f.reservedUntil < now) this.fresh.delete(id);
-  }
-
   private async startRuns(claimed: ClaimedRun[], token: string): Promise<void> {
-    const toLoad: string[] = [];
-    for (const c of claimed) {
-      const f = this.fresh.get(c.id);
-      this.fresh.delete(c.id);
-      if (f && c.previous_status === 'queued') {
-        this.launch(this.newActive({ ...f.exe, started_at: c.started_at, status: 'running' }, [], f.def, token, false));
-      } else toLoad.push(c.id);
-    }
-    if (toLoad.length === 0) return;
+    const toLoad = claimed.map((c) => c.id);
     const loaded = await this.store.load(toLoad);
     const statuses = new Map(claimed.map((c) => [c.id, c.previous_status]));
     for (const { exe, steps } of loaded) {
@@ -195,7 +205,7 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
         // The same run may already be back here under a new claim (a short backoff): keep that entry.
         if (this.inflight.get(run.exe.id)?.run === run) this.inflight.delete(run.exe.id);
         inflightGauge.set(this.inflight.size);
-        if (this.saturated || this.fresh.size > 0) this.kick();
+        if (this.saturated || this.backlog) this.kick();
       });
     this.inflight.set(run.exe.id, { run, done });
     inflightGauge.set(this.inflight.size);

@@ -25,6 +25,10 @@ export class ApiKeyEntity {
   @Column({ type: 'boolean', default: false })
   instanceAdmin: boolean;
 
+  /** Registered from AGENTRY_BOOTSTRAP_API_KEY: a new bootstrap key revokes the others that are. */
+  @Column({ type: 'boolean', default: false })
+  isBootstrap: boolean;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

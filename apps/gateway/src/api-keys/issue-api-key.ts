@@ -12,6 +12,8 @@ export interface IssueKeyInput {
   instanceAdmin?: boolean;
   /** A fixed key (the bootstrap key); a random one otherwise. */
   key?: string;
+  /** Registered from AGENTRY_BOOTSTRAP_API_KEY. */
+  isBootstrap?: boolean;
 }
 
 /** Creates a key row (hash only) and returns the one response that shows the key. */
@@ -25,6 +27,7 @@ export async function issueApiKey(manager: EntityManager, input: IssueKeyInput):
     keyPrefix: keyPrefix(key),
     scopes: input.scopes,
     instanceAdmin: input.instanceAdmin ?? false,
+    isBootstrap: input.isBootstrap ?? false,
     createdAt: new Date(),
     expiresAt: input.expiresAt ?? null,
     revokedAt: null,

@@ -19,7 +19,25 @@ import { RpcClient } from '../rpc/rpc-client';
 import { approvalLinkPage } from './approval-link-page';
 
 const ApprovalParam = () => ApiParam({ name: 'id', description: 'Approval id (`apr_…`)', example: 'apr_01JD5Z4Q9X7N3B2V1C0M8K6H4G' });
-const TokenParam = () => ApiParam({ name: 'token', description: 'The signed token of an `approve_url` or `reject_url`' });
+const TokenParam = () =>
+  ApiParam({ name: 'token', description: "The signed token of an `approve_url` or `reject_url` (the approval's, or one of its `links`)" });
+
+const USE_LINK_DESCRIPTION = `No API key: the signed, expiring token is the credential. It names the approval, the decision and whom it
+acts as, and its signature covers all three.
+
+- **Named approvers.** When the approval step names approvers (\`with.approvers: ["alice@example.com", …]\`), each gets
+  their own pair of links (the approval's \`links\`) and the decision records that approver: \`approver:
+  "alice@example.com"\`, \`via: "link"\`. Each named approver is one of the \`approvals_required\` distinct approvers, so N
+  of them approving by link approve the step. Such an approval has no unnamed link (\`approve_url\` and \`reject_url\`
+  are null).
+- **No named approvers.** The approval has one unnamed pair, \`approve_url\` and \`reject_url\`: one holder, whoever has
+  it, recorded as \`link:<link id>\` (the same id for both links). It counts as one approver, never more, however many
+  people the link was forwarded to; to collect N approvals by link, name the approvers.
+
+Every approver decides once: using the same link again, or the other link of the same holder, is a 409, as is a decided,
+expired or cancelled approval. API keys with \`agents:approve\` may still decide beside the links (each key is one
+approver). A tampered, foreign or expired token is a 404.`;
+
 const TOKEN = /^[A-Za-z0-9_-]{1,800}\.[A-Za-z0-9_-]{1,100}$/;
 
 /** The approval and decision a link names (its signature is checked by the executions service). */
@@ -74,7 +92,7 @@ export class ApprovalsController {
   @ApiOperation({
     summary: 'Approve',
     description:
-      'Records your approval (the API key is the approver). Once `approvals_required` distinct approvers have approved, the run resumes and the step outputs `{ approved: true, comment, approver }`. Deciding twice, a decided or expired approval, or a finished run is a 409.',
+      'Records your approval (the API key is the approver). Once `approvals_required` distinct approvers (API keys, and the holders of signed links: see `POST /v1/approval-links/{token}`) have approved, the run resumes and the step outputs `{ approved: true, comment, approver }`. Deciding twice, a decided or expired approval, or a finished run is a 409.',
   })
   @ApiOkResponse({ type: ApprovalView })
   @ApiErrors(400, 403, 404, 409)
@@ -108,7 +126,7 @@ export class ApprovalsController {
   @ApiOperation({
     summary: 'Show a signed approval link',
     description:
-      'No API key: the signed token is the credential. Shows the approval and a button; it does not act by itself, so link previews and mail scanners cannot decide.',
+      'No API key: the signed token is the credential. Shows the approval, whom the link acts as, and a button; it does not act by itself, so link previews and mail scanners cannot decide.',
   })
   @ApiOkResponse({ description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiErrors(404)
@@ -124,8 +142,7 @@ export class ApprovalsController {
   @TokenParam()
   @ApiOperation({
     summary: 'Use a signed approval link',
-    description:
-      'No API key: the signed, expiring token names the approval and the decision, and works once (a second use is a 409). The approver is recorded as `link`.',
+    description: USE_LINK_DESCRIPTION,
   })
   @ApiOkResponse({ type: ApprovalView })
   @ApiErrors(400, 404, 409)

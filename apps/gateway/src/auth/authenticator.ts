@@ -1,9 +1,10 @@
-import { ErrorCode, PLAN_LIMITS } from '@agentry/contracts';
+import { ErrorCode } from '@agentry/contracts';
 import { AppError, SERVICE_CONFIG } from '@agentry/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { hashApiKey } from '../api-keys/api-key.crypto';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import { GatewayConfig } from '../config/gateway.config';
+import { limitsOf } from '../workspaces/workspace-limits';
 import { AuthInfo } from './auth.decorators';
 
 interface CacheEntry {
@@ -12,6 +13,7 @@ interface CacheEntry {
   keyExpiresAt: number | null;
 }
 
+const BEARER = /^Bearer\s+(\S{1,512})$/i;
 const MAX_CACHE = 10_000;
 /** Unknown keys are remembered apart, in fewer slots: a flood of random keys cannot push valid keys out. */
 const MAX_MISSES = 1_000;
@@ -40,7 +42,7 @@ export class Authenticator {
   ) {}
 
   async authenticate(header: string | undefined): Promise<AuthInfo> {
-    const match = /^Bearer\s+(\S{1,512})$/i.exec(header ?? '');
+    const match = BEARER.exec(header ?? '');
     if (!match)
       throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing or malformed Authorization header; send "Authorization: Bearer <api key>"');
     const hash = hashApiKey(match[1]);
@@ -51,6 +53,15 @@ export class Authenticator {
       throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid, expired or revoked API key');
     }
     return entry.info;
+  }
+
+  /**
+   * Whether this process has seen the bearer key valid (its entry may have expired). Such a key is not a
+   * guess: a client address over its failed-auth budget may still use it (AuthGuard).
+   */
+  knows(header: string | undefined): boolean {
+    const match = BEARER.exec(header ?? '');
+    return match !== null && this.cache.has(hashApiKey(match[1]));
   }
 
   forget(hash: string): void {
@@ -80,8 +91,7 @@ export class Authenticator {
         workspaceId: found.key.workspaceId,
         scopes: found.key.scopes,
         instanceAdmin: found.key.instanceAdmin,
-        requestsPerMinute: found.workspace.requestsPerMinute ?? PLAN_LIMITS[found.workspace.plan].requests_per_minute,
-        plan: found.workspace.plan,
+        ...limitsOf(found.workspace),
       },
       expiresAt,
       keyExpiresAt: found.key.expiresAt ? new Date(found.key.expiresAt).getTime() : null,

@@ -1,5 +1,12 @@
 import { ServiceConfig } from '@agentry/common';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { parseTrustProxy, TRUST_PROXY_HELP } from '../http/trust-proxy';
+
+const IsTrustProxy = () =>
+  ValidateBy({
+    name: 'isTrustProxy',
+    validator: { validate: (v) => typeof v === 'string' && parseTrustProxy(v) !== null, defaultMessage: () => TRUST_PROXY_HELP },
+  });
 
 export class GatewayConfig extends ServiceConfig {
   override PORT: number = 3000;
@@ -31,4 +38,22 @@ export class GatewayConfig extends ServiceConfig {
   @Min(0)
   @Max(300)
   AUTH_CACHE_TTL_SECONDS: number = 10;
+
+  /**
+   * Whose X-Forwarded-For to believe for the client address (the failed-auth budget per address): `false` (the
+   * socket's peer), `true` (anyone: only behind a proxy all traffic goes through), or the proxies'
+   * addresses or CIDR ranges (`10.0.0.0/8,loopback`): see http/trust-proxy.ts.
+   */
+  @IsTrustProxy()
+  GATEWAY_TRUST_PROXY: string = 'false';
+
+  /**
+   * Failed authentications (401) one client address may cause per minute in a gateway process; past it,
+   * requests from there get 429 without a database read, except with a key this process knows is valid.
+   * 0 turns the limit off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  AUTH_FAILURES_PER_MINUTE: number = 30;
 }

@@ -120,7 +120,7 @@ export class ConnectionsController {
   @ConnectionParam()
   @ApiOperation({
     summary: 'Test a saved connection',
-    description: `${TEST_NOTE} Sets \`status\`, \`error_message\` and \`last_tested_at\`; credentials refused (401/403) make it \`error\` or \`expired\` and send an \`integration.disconnected\` webhook.`,
+    description: `${TEST_NOTE} Sets \`status\`, \`error_message\` and \`last_tested_at\`; credentials refused (401/403) make it \`error\` or \`expired\` and send an \`integration.disconnected\` webhook. A tool call, model call or authenticated \`http\` step whose credentials are refused (HTTP 401, a revoked or expired token) does the same; a successful test makes the connection \`active\` again.`,
   })
   @ApiOkResponse({ type: ConnectionTestView })
   @ApiErrors(403, 404)

@@ -1,4 +1,4 @@
-import { ExecutionProgressMessage, ExecutionsRpc, progressSubject, RpcContext, TERMINAL_STATUSES } from '@agentry/contracts';
+import { ExecutionLlmDeltaMessage, ExecutionProgressMessage, ExecutionsRpc, RpcContext, TERMINAL_STATUSES } from '@agentry/contracts';
 import { NATS, NatsHandles } from '@agentry/common';
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -8,16 +8,24 @@ import { Ctx } from '../auth/rpc-context.decorator';
 import { Ref } from '../http/resource-ref.pipe';
 import { ApiErrors } from '../openapi/error-envelope.schema';
 import { RpcClient } from '../rpc/rpc-client';
+import { subscribeToRun } from './run-subscription';
 
 const KEEPALIVE_MS = 15_000;
 /** Progress goes over core NATS (not durable): without news for this long, the stream asks for the state again. */
 const RESYNC_MS = 5_000;
 
 const STREAM_DESCRIPTION = `Server-Sent Events of one run's progress. The first event, \`execution\`, is the run as it is now
-(steps so far included), so a client that connects late misses nothing. Then one event per change: \`step\` (a step's
+(steps so far included), so a client that connects late misses no change. Then one event per change: \`step\` (a step's
 new state) and \`status\` (the run's new status). The stream ends with \`end\` (the finished execution) and closes; it
-ends at once for a run that has already finished. Each event's \`id\` is the run's change counter. Comments
-(\`: keep-alive\`) every 15 s keep proxies from closing it.`;
+ends at once for a run that has already finished. The \`id\` of these events is the run's change counter. Comments
+(\`: keep-alive\`) every 15 s keep proxies from closing the stream.
+
+While the model of an \`llm\` or \`agent\` step answers, its text arrives as \`llm\` events, in order, one per piece:
+\`{ step_id, call, delta, at }\`. \`call\` numbers the model calls of the step's attempt from 1 (an agent makes one per
+turn; an \`llm\` step makes a second when its answer does not match \`response_schema\`) and \`delta\` is the next piece
+of text. These events are live only: they have no \`id\`, a client that connects later does not get the pieces sent
+before, and none are sent for a step with \`stream: false\` or when the server does not stream model output. The
+step's output (in its \`step\` event and in \`end\`) holds the finished answer.`;
 
 @ApiTags('Executions')
 @ApiBearerAuth()
@@ -37,7 +45,12 @@ export class ExecutionStreamController {
     description: 'An event stream',
     content: {
       'text/event-stream': {
-        schema: { type: 'string', example: 'id: 3\nevent: step\ndata: {"step_id":"score","status":"succeeded",…}\n\n' },
+        schema: {
+          type: 'string',
+          example:
+            'event: llm\ndata: {"step_id":"score","call":1,"delta":"A hot","at":"2026-11-23T10:00:01.250Z"}\n\n' +
+            'id: 3\nevent: step\ndata: {"step_id":"score","status":"succeeded",…}\n\n',
+        },
       },
     },
   })
@@ -49,16 +62,7 @@ export class ExecutionStreamController {
     @Param('id', Ref('Execution')) id: string,
   ): Promise<void> {
     // Subscribe before the snapshot, so nothing between the two is lost; duplicates are dropped by seq.
-    const early: ExecutionProgressMessage[] = [];
-    let deliver: ((m: ExecutionProgressMessage) => void) | null = null;
-    const sub = this.nats.nc.subscribe(progressSubject(id), {
-      callback: (err, msg) => {
-        if (err) return;
-        const m = msg.json<ExecutionProgressMessage>();
-        if (deliver) deliver(m);
-        else early.push(m);
-      },
-    });
+    const sub = subscribeToRun(this.nats, id);
     let snapshot;
     try {
       snapshot = await this.rpc.call(ExecutionsRpc.streamState, { execution: id }, ctx);
@@ -99,6 +103,12 @@ export class ExecutionStreamController {
       send('end', snapshot.execution, seq);
       return close();
     }
+    // Model output carries no seq and does not count as news for the resync (it cannot stand in for a lost change).
+    const forward = (m: ExecutionLlmDeltaMessage) => {
+      if (typeof m.step_id === 'string' && typeof m.delta === 'string') {
+        send('llm', { step_id: m.step_id, call: m.call, delta: m.delta, at: m.at });
+      }
+    };
     const apply = (m: ExecutionProgressMessage) => {
       if (closed || m.seq <= snapshot.seq || m.seq < seq) return;
       seq = m.seq;
@@ -112,8 +122,7 @@ export class ExecutionStreamController {
         }
       }
     };
-    deliver = apply;
-    early.forEach(apply);
+    sub.start(snapshot.seq, (m) => (m.kind === 'llm' ? forward(m.llm) : apply(m.progress)));
     timers.push(setInterval(() => !closed && res.write(': keep-alive\n\n'), KEEPALIVE_MS));
     timers.push(
       setInterval(() => {

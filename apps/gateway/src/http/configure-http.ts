@@ -6,12 +6,16 @@ import { GatewayConfig } from '../config/gateway.config';
 import { captureHookRawBody } from '../hooks/raw-body';
 import { setupOpenApi } from '../openapi/openapi';
 import { applyStatusOverride } from './status-override';
+import { parseTrustProxy } from './trust-proxy';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function fastifyOptions(bodyLimit: number): ConstructorParameters<typeof FastifyAdapter>[0] {
+/** Fastify's options from the config: the body limit, and whose X-Forwarded-For to believe (GATEWAY_TRUST_PROXY). */
+export function fastifyOptions(
+  config: Pick<GatewayConfig, 'BODY_LIMIT_BYTES' | 'GATEWAY_TRUST_PROXY'>,
+): ConstructorParameters<typeof FastifyAdapter>[0] {
   return {
-    bodyLimit,
+    bodyLimit: config.BODY_LIMIT_BYTES,
     // long path ids reach the id pipe (404) instead of Fastify's own 414 outside the envelope
     maxParamLength: 1000,
     // A caller's own X-Request-Id is kept when it is sane, so its id follows the request through every service.
@@ -21,7 +25,8 @@ export function fastifyOptions(bodyLimit: number): ConstructorParameters<typeof 
     },
     requestIdLogLabel: 'request_id',
     disableRequestLogging: true,
-    trustProxy: true,
+    // Default false: a client could otherwise pick its address (and its failed-auth budget) with X-Forwarded-For.
+    trustProxy: parseTrustProxy(config.GATEWAY_TRUST_PROXY) ?? false,
   };
 }
 

@@ -67,6 +67,14 @@ export function resolveError(exception: unknown): Resolved {
   return { status: 500, code: ErrorCode.INTERNAL, message: 'Internal error' };
 }
 
+const DAY_MS = 86_400_000;
+
+/** What a 429 without its own Retry-After tells the client: the runs-per-day quota resets at 00:00 UTC (RunQuota's day). */
+export function retryAfterSeconds(code: ErrorCode, now = Date.now()): number {
+  if (code === ErrorCode.QUOTA_EXCEEDED) return Math.max(1, Math.ceil((DAY_MS - (now % DAY_MS)) / 1000));
+  return 1;
+}
+
 /** Every error leaves the gateway in the SPEC envelope; a 500 is logged with the request id, never shown. */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
@@ -80,7 +88,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (r.status >= 500 && r.code !== ErrorCode.SERVICE_UNAVAILABLE) {
       this.logger.error({ err: exception, request_id: request.id, method: request.method, url: request.url }, 'request failed');
     }
-    if (r.code === ErrorCode.RATE_LIMITED && !reply.getHeader('retry-after')) reply.header('Retry-After', '1');
+    if (r.status === 429 && !reply.getHeader('retry-after')) reply.header('Retry-After', String(retryAfterSeconds(r.code)));
+    // A route that answers HTML (the approval-link page) has set its own Content-Type; the envelope is JSON.
+    reply.header('Content-Type', 'application/json; charset=utf-8');
     void reply.status(r.status).send({
       error: { code: r.code, message: r.message, ...(r.details?.length ? { details: r.details } : {}), request_id: request.id },
     });

@@ -1,10 +1,20 @@
 import { ErrorCode } from '@agentry/contracts';
-import { AppError } from '@agentry/common';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, OnModuleDestroy, OnModuleInit, SetMetadata } from '@nestjs/common';
+import { AppError, SERVICE_CONFIG } from '@agentry/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  NestInterceptor,
+  OnModuleDestroy,
+  OnModuleInit,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { catchError, from, map, Observable, of, switchMap, throwError } from 'rxjs';
+import { catchError, defer, finalize, from, map, Observable, of, switchMap, throwError } from 'rxjs';
+import { GatewayConfig } from '../config/gateway.config';
 import { assertStorableJson } from '../http/body-validation.pipe';
 import { overrideStatus } from '../http/status-override';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -12,6 +22,8 @@ import { IdempotencyRepository } from './idempotency.repository';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const RETENTION_HOURS = 24;
 const SHOWN_ONCE_KEY = 'agentry:idempotency-shown-once';
+/** Beyond RPC_TIMEOUT_MS: time for the database writes around the call, and for a late lease extension. */
+const LEASE_MARGIN_MS = 20_000;
 
 /**
  * Response fields (dotted paths) shown only in the first response, such as a new API key: they are not
@@ -45,20 +57,33 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** What a replay must match: method, path and canonical body. */
+export function requestHash(method: string, url: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${url.split('?')[0]} ${canonical(body)}`)
+    .digest('hex');
+}
+
 /**
  * `Idempotency-Key` on POSTs: the first request's successful response is stored for 24 h and replayed
  * for the same key and body (`Idempotent-Replayed: true`); the same key with another body, or while the
  * first is still running, is a 409. A failed first attempt releases the key so the client can retry.
+ * The running request holds a lease (RPC_TIMEOUT_MS + 20 s, extended every third of it, so a sync run of
+ * minutes keeps it); a record whose gateway stopped mid-request is free for a retry once its lease ends.
  * Fields marked @ShownOnce are left out of the stored response (and so out of replays).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, OnModuleDestroy {
   private purgeTimer?: NodeJS.Timeout;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly repo: IdempotencyRepository,
     private readonly reflector: Reflector,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: Pick<GatewayConfig, 'RPC_TIMEOUT_MS'>,
+  ) {
+    this.leaseMs = config.RPC_TIMEOUT_MS + LEASE_MARGIN_MS;
+  }
 
   onModuleInit(): void {
     this.purgeTimer = setInterval(() => void this.repo.purgeOlderThan(RETENTION_HOURS).catch(() => undefined), 3600_000);
@@ -81,10 +106,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     assertStorableJson(req.body);
     const reply = http.getResponse<FastifyReply>();
     const workspaceId = req.auth.workspaceId;
-    const hash = createHash('sha256')
-      .update(`${req.method} ${req.url.split('?')[0]} ${canonical(req.body)}`)
-      .digest('hex');
-    return from(this.repo.claim(workspaceId, key, hash)).pipe(
+    const hash = requestHash(req.method, req.url, req.body);
+    return from(this.repo.claim(workspaceId, key, hash, this.leaseMs)).pipe(
       switchMap((existing) => {
         if (existing) {
           if (existing.request_hash !== hash) {
@@ -97,7 +120,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
           overrideStatus(req, existing.status_code ?? 200);
           return of(existing.response_body);
         }
-        return next.handle().pipe(
+        return this.leased(workspaceId, key, next).pipe(
           // stored before the response leaves, so a retry right after it sees 'done'
           switchMap((body) => {
             const stored = withoutFields(body, this.reflector.get<string[]>(SHOWN_ONCE_KEY, context.getHandler()) ?? []);
@@ -107,5 +130,14 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
         );
       }),
     );
+  }
+
+  /** The handler's answer, extending this request's lease on the key while it runs. */
+  private leased(workspaceId: string, key: string, next: CallHandler): Observable<unknown> {
+    return defer(() => {
+      const timer = setInterval(() => void this.repo.extend(workspaceId, key, this.leaseMs).catch(() => undefined), this.leaseMs / 3);
+      timer.unref();
+      return next.handle().pipe(finalize(() => clearInterval(timer)));
+    });
   }
 }

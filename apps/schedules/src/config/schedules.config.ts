@@ -1,6 +1,6 @@
 import { ServiceConfig, toBool } from '@agentry/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, Max, Min } from 'class-validator';
 
 export class SchedulesConfig extends ServiceConfig {
   /** Run the scheduler loop in this process (false: API only). */
@@ -76,4 +76,46 @@ export class SchedulesConfig extends ServiceConfig {
   @Min(1)
   @Max(100_000)
   SCHEDULES_BACKFILL_MAX_FIRES: number = 1_000;
+
+  /**
+   * Settled fires (run ended, skipped, failed) whose due time is older than this are deleted; fractions
+   * are allowed (0.5 is 12 h). Also how far back a backfill may reach: past it, whether a due time ran is unknown.
+   */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.00001)
+  @Max(3_650)
+  SCHEDULES_FIRE_RETENTION_DAYS: number = 30;
+
+  /** How often a replica prunes fires past retention (one replica at a time; the others skip that round). */
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  SCHEDULES_FIRE_PRUNE_INTERVAL_MS: number = 60_000;
+
+  /** Fires deleted per statement; a prune round repeats it while full batches come back. */
+  @IsInt()
+  @Min(1)
+  @Max(50_000)
+  SCHEDULES_FIRE_PRUNE_BATCH_SIZE: number = 5_000;
+
+  /**
+   * A started fire whose run has sent no news for this long is looked up on the executions service: its
+   * events may be lost (the consumer was down past the stream's retention, or a message was purged).
+   */
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  SCHEDULES_RECONCILE_AFTER_MS: number = 600_000;
+
+  /** How often a replica looks for such fires. */
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  SCHEDULES_RECONCILE_INTERVAL_MS: number = 60_000;
+
+  /** Fires looked up per reconcile round. */
+  @IsInt()
+  @Min(1)
+  @Max(5_000)
+  SCHEDULES_RECONCILE_BATCH_SIZE: number = 100;
 }

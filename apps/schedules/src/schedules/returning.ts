@@ -9,3 +9,8 @@ export async function returning<T>(m: EntityManager, sql: string, params: unknow
   if (Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') return res[0] as T[];
   return res as T[];
 }
+
+/** Rows a top-level UPDATE or DELETE without RETURNING changed (`[rows, rowCount]` from TypeORM's postgres driver). */
+export function affected(res: unknown): number {
+  return Array.isArray(res) && res.length === 2 && typeof res[1] === 'number' ? res[1] : 0;
+}

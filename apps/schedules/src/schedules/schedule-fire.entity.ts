@@ -56,4 +56,8 @@ export class ScheduleFireEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   startedAt: Date | null;
+
+  /** When the reconcile last asked the executions service about the run (in case its events were lost). */
+  @Column({ type: 'timestamptz', nullable: true })
+  statusCheckedAt: Date | null;
 }

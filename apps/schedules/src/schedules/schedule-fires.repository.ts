@@ -67,7 +67,7 @@ const toStart = (r: FireRow): FireToStart => ({
   plan: r.plan,
 });
 
-/** The only code that reads or writes schedules.schedule_runs (the fires). */
+/** With FireHousekeepingRepository (pruning, reconcile picks), the only code that reads or writes schedules.schedule_runs (the fires). */
 @Injectable()
 export class ScheduleFiresRepository {
   constructor(@InjectRepository(ScheduleFireEntity) private readonly fires: Repository<ScheduleFireEntity>) {}

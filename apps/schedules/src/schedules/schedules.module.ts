@@ -6,6 +6,11 @@ import { ExecutionsStarter } from '../firing/executions-starter';
 import { FireDueSchedules } from '../firing/fire-due-schedules';
 import { RunStarter } from '../firing/run-starter';
 import { SchedulerLoop } from '../firing/scheduler-loop';
+import { FireHousekeepingRepository } from '../housekeeping/fire-housekeeping.repository';
+import { HousekeepingLoop } from '../housekeeping/housekeeping-loop';
+import { PruneFires } from '../housekeeping/prune-fires';
+import { ReconcileFires } from '../housekeeping/reconcile-fires';
+import { RecordRunStatuses } from '../housekeeping/record-run-statuses';
 import { ServiceRpcClient } from '../rpc/service-rpc.client';
 import { Clock, SystemClock } from '../timing/clock';
 import { BackfillScheduleUseCase } from './backfill-schedule/backfill-schedule.use-case';
@@ -39,6 +44,12 @@ import { UpdateScheduleUseCase } from './update-schedule/update-schedule.use-cas
     SchedulerLoop,
     AgentsEventsConsumer,
     ExecutionsEventsConsumer,
+    // housekeeping: prune fires past retention, reconcile runs whose events were lost
+    FireHousekeepingRepository,
+    PruneFires,
+    RecordRunStatuses,
+    ReconcileFires,
+    HousekeepingLoop,
     // API
     CreateScheduleUseCase,
     GetScheduleUseCase,

@@ -6,6 +6,7 @@ export class CallbackSignerEntity {
   @PrimaryColumn({ type: 'text' })
   workspaceId: string;
 
+  /** Sealed with WEBHOOK_SECRETS_KEY, bound to this row (`SecretSealer`); so is `previousSecret`. */
   @Column({ type: 'text' })
   secret: string;
 

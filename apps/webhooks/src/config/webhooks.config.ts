@@ -1,6 +1,6 @@
 import { ServiceConfig, toBool } from '@agentry/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsInt, IsNumber, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { DURATION_LIST_PATTERN } from '../delivery/retry-policy';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -67,6 +67,16 @@ export class WebhooksConfig extends ServiceConfig {
   @IsInt()
   @Min(0)
   WEBHOOKS_SECRET_OVERLAP_MS: number = DAY_MS;
+
+  /**
+   * Base64 of 32 bytes: endpoint and callback signing secrets are stored encrypted with a key derived from it
+   * (its own key, like HOOK_SECRETS_KEY in agents). Required in production; a fixed, public development key
+   * otherwise, which the service warns about at start.
+   */
+  @ValidateIf((c: WebhooksConfig) => c.NODE_ENV === 'production' || c.WEBHOOK_SECRETS_KEY !== undefined)
+  @IsDefined({ message: 'is required when NODE_ENV=production (base64 of 32 random bytes: `openssl rand -base64 32`)' })
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
+  WEBHOOK_SECRETS_KEY?: string;
 
   /** Safety-net poll for due attempts; normal latency comes from in-process wake-ups. */
   @IsInt()

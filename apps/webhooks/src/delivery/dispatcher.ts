@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 import { WebhooksConfig } from '../config/webhooks.config';
 import { EndpointDisabler } from '../endpoints/endpoint-disabler';
 import { attemptHeaders } from '../signing/signature';
-import { activeSecrets, SigningSecrets } from '../signing/webhook-secret';
+import { SecretSealer } from '../signing/secret-sealer';
+import { SigningSecrets } from '../signing/webhook-secret';
 import { CompletionWriter } from './completion-writer';
 import { ClaimedDelivery, DispatchRepository } from './dispatch.repository';
 import { AttemptResult, HttpSender } from './http-sender';
@@ -60,6 +61,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     ds: DataSource,
     private readonly repo: DispatchRepository,
+    private readonly sealer: SecretSealer,
     disabler: EndpointDisabler,
     outbox: Outbox,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -228,10 +230,12 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
       secrets = signers.get(d.workspaceId);
       if (!secrets) return this.handBack(d);
     }
+    // a secret that does not open throws: logged, and the delivery comes due again when its lease ends
+    const signing = this.sealer.activeSecrets(secrets, { workspaceId: d.workspaceId, endpointId: d.endpointId });
     await this.takeToken(target);
     const url = endpoint?.url ?? d.callbackUrl!;
     const body = Buffer.from(d.payload, 'utf8');
-    const headers = attemptHeaders(d, activeSecrets(secrets), body);
+    const headers = attemptHeaders(d, signing, body);
     const startedAt = new Date();
     let result: AttemptResult;
     try {

@@ -30,6 +30,7 @@ export class EndpointEntity {
   @Column({ type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
 
+  /** Sealed with WEBHOOK_SECRETS_KEY, bound to this row (`SecretSealer`); so is `previousSecret`. */
   @Column({ type: 'text' })
   secret: string;
 

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { WebhooksConfig } from '../config/webhooks.config';
 import { parseDurations } from '../delivery/retry-policy';
+import { SecretSealer } from '../signing/secret-sealer';
 import { generateSecret } from '../signing/webhook-secret';
 import { MessageDraft, serializePayload } from './event-payload';
 
@@ -58,7 +59,10 @@ export function callbackTargetKey(url: string): string {
 export class MessageFanOut {
   private readonly firstDelayMs: number;
 
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: WebhooksConfig) {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: WebhooksConfig,
+    private readonly sealer: SecretSealer,
+  ) {
     this.firstDelayMs = parseDurations(config.WEBHOOKS_RETRY_SCHEDULE)[0] ?? 0;
   }
 
@@ -100,7 +104,7 @@ export class MessageFanOut {
     if (withCallbacks.length) {
       await m.query(
         `INSERT INTO webhooks.callback_signers (workspace_id, secret) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-        [withCallbacks, withCallbacks.map(() => generateSecret())],
+        [withCallbacks, withCallbacks.map((workspaceId) => this.sealer.seal(generateSecret(), { workspaceId, endpointId: null }))],
       );
     }
     await this.store(m, messages);

@@ -49,6 +49,21 @@ function errorText(text: string): string {
   return text.slice(0, 200).replace(/\s+/g, ' ').trim();
 }
 
+/** The credentials a request carries (`Authorization`, `x-api-key`), which a provider may echo in its refusal. */
+function credentialsIn(headers: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (key === 'authorization') out.push(value.replace(/^\s*(Bearer|Basic)\s+/i, ''));
+    else if (key === 'x-api-key' || key === 'api-key') out.push(value);
+  }
+  return out.filter((v) => v.length >= 4);
+}
+
+function scrubbed(text: string, secrets: string[]): string {
+  return secrets.reduce((out, s) => out.split(s).join('[redacted]'), text);
+}
+
 function statusError(who: string, status: number, text: string, attempts: number): ProviderError {
   const detail = errorText(text);
   const msg = `${who} answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
@@ -120,7 +135,8 @@ export async function postJson(req: JsonPost, http: HttpSettings): Promise<Dispa
         bodyTimeout: http.idleTimeoutMs,
       });
       if (res.statusCode >= 200 && res.statusCode < 300) return res;
-      const text = await readText(res.body, MAX_ERROR_BODY);
+      // OpenAI-style refusals quote the key they got ("Incorrect API key provided: sk-…"): it never reaches a message.
+      const text = scrubbed(await readText(res.body, MAX_ERROR_BODY), credentialsIn(req.headers));
       failure = statusError(req.who, res.statusCode, text, attempt);
       wait = retryAfterMs(res.headers);
     } catch (err) {

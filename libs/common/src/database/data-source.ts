@@ -16,6 +16,8 @@ export interface ServiceDataSourceInput {
   poolSize?: number;
   migrationsRun?: boolean;
   applicationName?: string;
+  /** Sent with every connection's startup (`-c name=value`). */
+  sessionSettings?: Record<string, string>;
 }
 
 /** TypeORM options for one service: its schema, its migrations table, never `synchronize`. */
@@ -33,7 +35,17 @@ export function serviceDataSourceOptions(input: ServiceDataSourceInput): DataSou
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: input.applicationName ?? input.schema,
-    extra: { max: input.poolSize ?? 10, application_name: input.applicationName ?? input.schema },
+    extra: {
+      max: input.poolSize ?? 10,
+      application_name: input.applicationName ?? input.schema,
+      ...(input.sessionSettings && Object.keys(input.sessionSettings).length
+        ? {
+            options: Object.entries(input.sessionSettings)
+              .map(([k, v]) => `-c ${k}=${v}`)
+              .join(' '),
+          }
+        : {}),
+    },
   } as DataSourceOptions;
 }
 

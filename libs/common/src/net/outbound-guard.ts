@@ -12,7 +12,8 @@ export interface OutboundPolicy {
   allowPrivateNetworks: boolean;
 }
 
-export type OutboundFailureKind = 'invalid_url' | 'blocked' | 'timeout' | 'network' | 'too_large';
+/** `redirect`: a client that refuses redirects met one (the MCP transport). */
+export type OutboundFailureKind = 'invalid_url' | 'blocked' | 'timeout' | 'network' | 'too_large' | 'redirect';
 
 /** Messages name the host, never the path or query (which may carry credentials). */
 export class OutboundError extends Error {

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { ListQuery } from '../pagination';
 
 export const CONNECTION_STATUSES = ['untested', 'active', 'error', 'expired'] as const;
@@ -165,7 +177,14 @@ export class ConnectionView {
   @ApiProperty({ example: 'openai' }) platform: string;
   @ApiProperty({ example: 'OpenAI (production)' }) name: string;
   @ApiProperty({ enum: CONNECTION_STATUSES, example: 'active' }) status: ConnectionStatus;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Why the last test failed' }) error_message: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      'Why the last test failed, or why a tool call, model call or authenticated `http` step found the credentials refused (which also made the status `error` or `expired`)',
+  })
+  error_message: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-11-23T10:00:00.000Z' }) last_tested_at: string | null;
   @ApiProperty({
     type: 'object',
@@ -205,9 +224,56 @@ export interface ResolvedConnection {
   name: string;
   status: ConnectionStatus;
   config: Record<string, unknown>;
+  /** The config's revision: hand it back with `connections.report_auth_failure`, so a stale call cannot mark a new config bad. */
+  revision?: number;
 }
 
-/** Data of `agentry.connections.disconnected`: a test met an auth failure (revoked, invalid or expired credentials). */
+/**
+ * Where an auth failure was seen: a connection test, a tool call, a model call of an `llm`/`agent` step,
+ * or an `http` step authenticated with the connection.
+ */
+export const AUTH_FAILURE_SOURCES = ['test', 'tool_call', 'model_call', 'http_step'] as const;
+export type AuthFailureSource = (typeof AUTH_FAILURE_SOURCES)[number];
+
+/**
+ * `connections.report_auth_failure`, services only (like `connections.resolve`): a call made with a
+ * resolved connection was refused as unauthenticated (HTTP 401, a revoked or expired token). An
+ * `active` connection becomes `error` (or `expired`) and `agentry.connections.disconnected` is emitted.
+ */
+export class ReportAuthFailureRequest {
+  @IsString()
+  @MaxLength(80)
+  connection_id: string;
+
+  /** The `revision` of the resolved connection the call used; a config changed since then is left alone. */
+  @IsInt()
+  @Min(1)
+  @IsOptional()
+  revision?: number;
+
+  @IsIn(['auth', 'expired'])
+  reason: 'auth' | 'expired';
+
+  /** What the platform said; the connections service scrubs the connection's secrets from it before storing it. */
+  @IsString()
+  @MaxLength(2000)
+  message: string;
+
+  @IsIn(['tool_call', 'model_call', 'http_step'])
+  source: Exclude<AuthFailureSource, 'test'>;
+}
+
+/** Reply of `connections.report_auth_failure`: the connection's status now, and whether this report changed it. */
+export interface ReportAuthFailureReply {
+  connection_id: string;
+  status: ConnectionStatus | null;
+  changed: boolean;
+}
+
+/**
+ * Data of `agentry.connections.disconnected`: a test, or a call made with the connection, met an auth
+ * failure (revoked, invalid or expired credentials).
+ */
 export class ConnectionDisconnectedEventData {
   @IsString() connection_id: string;
   @IsString() platform: string;
@@ -215,5 +281,8 @@ export class ConnectionDisconnectedEventData {
   @IsIn(['error', 'expired']) status: 'error' | 'expired';
   @IsIn(CONNECTION_STATUSES) previous_status: ConnectionStatus;
   @IsString() error_message: string;
+  /** When the failure was seen: the test's time, or the refused call's. */
   @IsString() tested_at: string;
+  /** What saw it; absent in events published before calls could report (read it as `test`). */
+  @IsIn(AUTH_FAILURE_SOURCES) @IsOptional() detected_by?: AuthFailureSource;
 }

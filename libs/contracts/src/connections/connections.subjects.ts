@@ -8,6 +8,8 @@ import type {
   ListConnectionsQuery,
   PlatformRef,
   PlatformView,
+  ReportAuthFailureReply,
+  ReportAuthFailureRequest,
   ResolveConnectionRequest,
   ResolvedConnection,
   TestConnectionConfigRequest,
@@ -26,6 +28,8 @@ export const ConnectionsRpc = {
   testConfig: 'connections.test_config',
   /** Service-to-service only: the decrypted config. The gateway never exposes it. */
   resolve: 'connections.resolve',
+  /** Service-to-service only: a call with a resolved connection was refused as unauthenticated. */
+  reportAuthFailure: 'connections.report_auth_failure',
 } as const;
 
 export interface ConnectionsRpcMap {
@@ -39,6 +43,7 @@ export interface ConnectionsRpcMap {
   'connections.test': { req: ConnectionRef; res: ConnectionTestView };
   'connections.test_config': { req: TestConnectionConfigRequest; res: ConnectionTestView };
   'connections.resolve': { req: ResolveConnectionRequest; res: ResolvedConnection };
+  'connections.report_auth_failure': { req: ReportAuthFailureRequest; res: ReportAuthFailureReply };
 }
 
 export const ConnectionsEvents = {
@@ -47,4 +52,22 @@ export const ConnectionsEvents = {
 
 export interface ConnectionsEventMap {
   'agentry.connections.disconnected': ConnectionDisconnectedEventData;
+}
+
+/** Core NATS subjects between connections replicas (not part of the public contract). */
+export const ConnectionsInternal = {
+  /**
+   * Broadcast when an MCP connection's tools may have changed (a refresh was asked for, or the
+   * connection was updated, deleted or tested), so every replica drops what it cached for it.
+   */
+  mcpChanged: 'connections.mcp_changed',
+} as const;
+
+/**
+ * `connections.mcp_changed`: `tools` drops the cached tool list (the session stays open);
+ * `session` closes the session too (its config changed, or the connection is gone).
+ */
+export interface McpChangedMessage {
+  connection_id: string;
+  drop: 'tools' | 'session';
 }

@@ -60,11 +60,32 @@ export class DecideApprovalByLinkMessage extends DecideApprovalMessage {
   token: string;
 }
 
+export const APPROVAL_CHANNELS = ['api_key', 'link'] as const;
+export type ApprovalChannel = (typeof APPROVAL_CHANNELS)[number];
+
 export class ApprovalDecisionView {
-  @ApiProperty({ example: 'key_01JD5Z4Q9X7N3B2V1C0M8K6H4G', description: 'API key id, or `link` for a signed link' }) approver: string;
+  @ApiProperty({
+    example: 'alice@example.com',
+    description:
+      'Who decided: the API key id (`key_…`); for a signed link, the approver the step named and the link was made for (`alice@example.com`), or `link:<link id>` for the unnamed link',
+  })
+  approver: string;
+  @ApiProperty({ enum: APPROVAL_CHANNELS, description: 'How: with an API key, or with a signed link' }) via: ApprovalChannel;
   @ApiProperty({ enum: APPROVAL_DECISIONS }) decision: ApprovalDecision;
   @ApiProperty({ nullable: true, type: String }) comment: string | null;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) at: string;
+}
+
+/** The signed links of one approver the approval step names (`with.approvers`). */
+export class ApprovalApproverLinksView {
+  @ApiProperty({ example: 'alice@example.com' }) approver: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Signed link that approves as this approver; null once they have decided or the approval is closed',
+  })
+  approve_url: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Signed link that rejects as this approver' }) reject_url: string | null;
 }
 
 export class ApprovalView {
@@ -79,11 +100,17 @@ export class ApprovalView {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'Signed single-use link that approves without an API key (POST; GET shows a confirmation page)',
+    description:
+      'Signed link that approves without an API key (POST; GET shows a confirmation page), for steps that name no approvers: one holder, recorded as `link:<link id>`, deciding once. Null when the step names approvers (see `links`)',
   })
   approve_url: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Signed single-use link that rejects without an API key' }) reject_url:
-    string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Signed link that rejects without an API key (same rules as `approve_url`)' })
+  reject_url: string | null;
+  @ApiProperty({
+    type: [ApprovalApproverLinksView],
+    description: 'One pair of signed links per approver the step names (`with.approvers`); empty when it names none',
+  })
+  links: ApprovalApproverLinksView[];
   @ApiProperty({ nullable: true, type: String }) expires_at: string | null;
   @ApiProperty() created_at: string;
   @ApiProperty({ nullable: true, type: String }) decided_at: string | null;
@@ -93,5 +120,7 @@ export class ApprovalView {
 export interface ApprovalLinkInfo {
   approval: ApprovalView;
   decision: ApprovalDecision;
+  /** Whom the link acts as: a named approver, or `link:<link id>`. */
+  approver: string;
   usable: boolean;
 }

@@ -20,6 +20,23 @@ export interface ExecutionProgressMessage {
   execution?: ExecutionView;
 }
 
+/**
+ * Streamed model output of a run's `llm` and `agent` steps on core NATS (`executions.llm.<execution_id>`),
+ * one message per text delta, in order, while the model answers. Not durable and not replayed: the step's
+ * output carries the finished answer. The gateway forwards it on the run's SSE stream as `llm` events.
+ */
+export const llmDeltaSubject = (executionId: string) => `executions.llm.${executionId}`;
+
+export interface ExecutionLlmDeltaMessage {
+  execution_id: string;
+  step_id: string;
+  /** The model call within the step attempt (1-based): an agent makes one per turn, an llm step a second on a schema retry. */
+  call: number;
+  /** The next piece of the answer's text. */
+  delta: string;
+  at: string;
+}
+
 /** Reply of `executions.stream_state`. */
 export interface ExecutionStreamState {
   execution: ExecutionView;

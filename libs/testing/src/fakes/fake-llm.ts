@@ -1,4 +1,5 @@
 import { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeRequest, HttpFake, sendJson, startHttpFake } from './http-fake';
 
 /** One scripted answer of a fake model. */
@@ -8,6 +9,10 @@ export interface FakeTurn {
   usage?: { input: number; output: number };
   /** Answer with this HTTP error instead (429 with `retry-after`, 503…). */
   error?: { status: number; headers?: Record<string, string>; message?: string };
+  /** A streamed answer pauses this long after each chunk, so a live reader sees the pieces arrive one by one. */
+  chunkDelayMs?: number;
+  /** Answer only once this settles (a test lets the model speak when its reader is ready). */
+  holdUntil?: Promise<unknown>;
 }
 
 /** Decides the next answer from the request (its messages, tools) and the call count (1-based). */
@@ -23,16 +28,19 @@ export interface FakeLlm extends HttpFake {
 const DEFAULT_USAGE = { input: 10, output: 5 };
 const pieces = (s: string) => s.match(/.{1,7}/gs) ?? [];
 
-function sse(res: ServerResponse, events: { event?: string; data: unknown }[]): void {
+async function sse(res: ServerResponse, events: { event?: string; data: unknown }[], delayMs = 0): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  for (const e of events)
+  for (const e of events) {
+    if (res.destroyed) return;
     res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
+    if (delayMs) await sleep(delayMs);
+  }
   res.end();
 }
 
 const args = (a: Record<string, unknown> | string) => (typeof a === 'string' ? a : JSON.stringify(a));
 
-function openAiAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn): void {
+function openAiAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn): Promise<void> | void {
   const usage = turn.usage ?? DEFAULT_USAGE;
   const wireUsage = { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output };
   const calls = (turn.toolCalls ?? []).map((c, i) => ({
@@ -69,10 +77,10 @@ function openAiAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn): vo
   events.push(chunk({}, finish));
   events.push({ data: { object: 'chat.completion.chunk', model, choices: [], usage: wireUsage } });
   events.push({ data: '[DONE]' });
-  sse(res, events);
+  return sse(res, events, turn.chunkDelayMs);
 }
 
-function anthropicAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn): void {
+function anthropicAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn): Promise<void> | void {
   const usage = turn.usage ?? DEFAULT_USAGE;
   const blocks: any[] = [];
   if (turn.text) blocks.push({ type: 'text', text: turn.text });
@@ -133,18 +141,19 @@ function anthropicAnswer(req: FakeRequest, res: ServerResponse, turn: FakeTurn):
     data: { type: 'message_delta', delta: { stop_reason: stop }, usage: { output_tokens: usage.output } },
   });
   events.push({ event: 'message_stop', data: { type: 'message_stop' } });
-  sse(res, events);
+  return sse(res, events, turn.chunkDelayMs);
 }
 
 async function startFakeLlm(kind: 'openai' | 'anthropic', brain: FakeBrain): Promise<FakeLlm> {
   let current = brain;
   let count = 0;
   const chatPath = kind === 'openai' ? '/v1/chat/completions' : '/v1/messages';
-  const fake = await startHttpFake((req, res) => {
+  const fake = await startHttpFake(async (req, res) => {
     if (req.method === 'GET' && req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model' }] });
     if (req.method !== 'POST' || req.path !== chatPath)
       return sendJson(res, 404, { error: { message: `no route ${req.method} ${req.path}` } });
     const turn = current(req.body, ++count);
+    if (turn.holdUntil) await turn.holdUntil;
     if (turn.error) {
       const body =
         kind === 'openai'

@@ -8,6 +8,8 @@ export interface FakeSlack extends HttpFake {
   messages: { channel: string; text: string; thread_ts?: string }[];
   /** While set, every method answers with this HTTP status (an outage). */
   failWith(status: number | null): void;
+  /** While revoked, the token gets Slack's `token_revoked` (HTTP 200, `ok: false`) from every method, auth.test included. */
+  revoke(revoked?: boolean): void;
 }
 
 /**
@@ -17,10 +19,12 @@ export interface FakeSlack extends HttpFake {
 export async function startFakeSlack(token = `xoxb-1-2-${Math.random().toString(36).slice(2)}`): Promise<FakeSlack> {
   const messages: FakeSlack['messages'] = [];
   let outage: number | null = null;
+  let revoked = false;
   let ts = 1_732_350_000;
   const fake = await startHttpFake((req, res) => {
     if (outage) return sendJson(res, outage, { ok: false, error: 'service_unavailable' });
     if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
+    if (revoked) return sendJson(res, 200, { ok: false, error: 'token_revoked' });
     const method = req.path.replace(/^\/api\//, '');
     const body = (req.body ?? {}) as Record<string, string>;
     switch (method) {
@@ -49,5 +53,6 @@ export async function startFakeSlack(token = `xoxb-1-2-${Math.random().toString(
     token,
     messages,
     failWith: (status) => void (outage = status),
+    revoke: (on = true) => void (revoked = on),
   };
 }

@@ -12,10 +12,26 @@ export interface TestMcpServer {
   token: string;
   /** Every tools/call the server ran: tool name and arguments. */
   calls: { name: string; arguments: Record<string, unknown> }[];
-  /** Adds a tool to every session; the SDK sends `notifications/tools/list_changed`. */
-  addTool(name: string, description: string): void;
+  /** The MCP session id of every tools/list request, in order: which clients (replicas) listed, and how often. */
+  toolListings: string[];
+  /**
+   * Adds a tool to every session; the SDK sends `notifications/tools/list_changed`, unless `notify` is
+   * false (a server that changes its tools without telling, found by a refresh or the cache TTL).
+   */
+  addTool(name: string, description: string, options?: { notify?: boolean }): void;
+  /** While revoked, every request with the token gets HTTP 401 (a revoked token). */
+  revoke(revoked?: boolean): void;
+  /** Makes the server misbehave (see McpMisbehaviour) until called with null. */
+  misbehave(mode: McpMisbehaviour | null): void;
   close(): Promise<void>;
 }
+
+/**
+ * `redirect`: every request gets `307` to `location`. `oversized`: each tools/call is answered with
+ * `bytes` of body, as one JSON document or as an event stream that never ends an event; the session
+ * and tools/list keep working, so a client gets as far as calling a tool.
+ */
+export type McpMisbehaviour = { redirect: string } | { oversized: 'json' | 'sse'; bytes: number };
 
 const CUSTOMERS: Record<string, { name: string; plan: string; seats: number }> = {
   'ada@example.com': { name: 'Ada Lovelace', plan: 'enterprise', seats: 250 },
@@ -29,9 +45,12 @@ const CUSTOMERS: Record<string, { name: string; plan: string; seats: number }> =
  */
 export async function startTestMcpServer(token = `mcp_${randomUUID()}`): Promise<TestMcpServer> {
   const calls: TestMcpServer['calls'] = [];
+  const toolListings: string[] = [];
   const transports = new Map<string, StreamableHTTPServerTransport>();
   const servers: McpServer[] = [];
   const extra: { name: string; description: string }[] = [];
+  let revoked = false;
+  let mode: McpMisbehaviour | null = null;
 
   const addExtra = (server: McpServer, t: { name: string; description: string }) =>
     server.registerTool(t.name, { description: t.description, inputSchema: { text: z.string() } }, async ({ text }) => {
@@ -80,8 +99,10 @@ export async function startTestMcpServer(token = `mcp_${randomUUID()}`): Promise
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
     if ((req.url ?? '').split('?')[0] !== '/mcp') return void res.writeHead(404).end();
-    if (req.headers.authorization !== `Bearer ${token}`)
+    if (req.headers.authorization !== `Bearer ${token}` || revoked)
       return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+    if (mode && 'redirect' in mode) return void res.writeHead(307, { location: mode.redirect }).end();
+    if (mode && 'oversized' in mode && (body as { method?: string } | undefined)?.method === 'tools/call') return oversized(res, mode);
     const sessionId = req.headers['mcp-session-id'] as string | undefined;
     let transport = sessionId ? transports.get(sessionId) : undefined;
     if (!transport) {
@@ -100,6 +121,7 @@ export async function startTestMcpServer(token = `mcp_${randomUUID()}`): Promise
       await build().connect(created);
       transport = created;
     }
+    if ((body as { method?: string } | undefined)?.method === 'tools/list') toolListings.push(transport.sessionId ?? '');
     await transport.handleRequest(req, res, body);
   };
 
@@ -125,10 +147,22 @@ export async function startTestMcpServer(token = `mcp_${randomUUID()}`): Promise
     url: `http://127.0.0.1:${port}/mcp`,
     token,
     calls,
-    addTool(name, description) {
+    toolListings,
+    revoke: (on = true) => void (revoked = on),
+    misbehave: (m) => void (mode = m),
+    addTool(name, description, { notify = true } = {}) {
       const t = { name, description };
       extra.push(t);
-      for (const s of servers) if (s.isConnected()) addExtra(s, t);
+      for (const s of servers) {
+        if (!s.isConnected()) continue;
+        const send = s.sendToolListChanged;
+        if (!notify) s.sendToolListChanged = () => undefined;
+        try {
+          addExtra(s, t);
+        } finally {
+          s.sendToolListChanged = send;
+        }
+      }
     },
     async close() {
       await Promise.all([...transports.values()].map((t) => t.close().catch(() => undefined)));
@@ -136,4 +170,24 @@ export async function startTestMcpServer(token = `mcp_${randomUUID()}`): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Writes `bytes` of body in 64 KiB pieces, stopping early when the client goes away. */
+async function oversized(res: ServerResponse, mode: { oversized: 'json' | 'sse'; bytes: number }): Promise<void> {
+  const sse = mode.oversized === 'sse';
+  res.writeHead(200, { 'content-type': sse ? 'text/event-stream' : 'application/json' });
+  res.write(sse ? 'event: message\ndata: ' : '{"jsonrpc":"2.0","id":1,"result":{"padding":"');
+  const piece = 'x'.repeat(64 * 1024);
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done).off('close', done);
+        resolve();
+      };
+      res.on('drain', done).on('close', done);
+    });
+  for (let sent = 0; sent < mode.bytes && !res.destroyed; sent += piece.length) {
+    if (!res.write(piece)) await drained();
+  }
+  res.end(sse ? '' : '"}}');
 }

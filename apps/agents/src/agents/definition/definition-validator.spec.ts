@@ -41,6 +41,7 @@ describe(DefinitionValidator.name, () => {
         ),
         step('crm', 'tool', { name: 'hubspot.create_contact', arguments: { email: '{{ input.email }}' } }),
         step('ok', 'approval', { message: 'Contact {{ input.email }}?', timeout_ms: 3600000 }),
+        step('signoff', 'approval', { message: 'Sign off?', approvals_required: 2, approvers: ['alice@example.com', 'bob@example.com'] }),
         step('wait', 'delay', { ms: 1000 }),
         step('later', 'delay', { until: '{{ $fromMillis($toMillis($now()) + 60000) }}' }),
         step('done', 'stop', { output: { email: '{{ input.email }}', score: '{{ steps.score.output.json.score }}' } }),
@@ -103,6 +104,14 @@ describe(DefinitionValidator.name, () => {
     ['agent', { model: 'm', instructions: 'i' }, ['with.tools', 'with.max_turns']],
     ['tool', { arguments: {} }, ['with.name']],
     ['approval', {}, ['with.message']],
+    ['approval', { message: 'm', approvers: [] }, ['with.approvers']],
+    ['approval', { message: 'm', approvers: '{{ input.approvers }}' }, ['with.approvers']],
+    ['approval', { message: 'm', approvers: ['alice@example.com', 'Alice@example.com'] }, ['with.approvers']],
+    ['approval', { message: 'm', approvers: ['key_01JD0000000000000000000000'] }, ['with.approvers']],
+    ['approval', { message: 'm', approvers: ['link:abc'] }, ['with.approvers']],
+    ['approval', { message: 'm', approvers: [' alice'] }, ['with.approvers']],
+    ['approval', { message: 'm', approvers: ['x'.repeat(101)] }, ['with.approvers']],
+    ['approval', { message: 'm', approvers: [42] }, ['with.approvers']],
     ['delay', {}, ['with.ms']],
     ['delay', { ms: 1, until: '2026-01-01T00:00:00Z' }, ['with.until']],
     ['delay', { until: 'tomorrow' }, ['with.until']],
@@ -156,6 +165,28 @@ describe(DefinitionValidator.name, () => {
     expect(sut.validate({ input_schema: draft07, steps: [] })).toEqual([]);
     expect(fields(sut.validate({ input_schema: { $schema: 'http://json-schema.org/draft-04/schema#' }, steps: [] }))).toEqual([
       'definition.input_schema.$schema',
+    ]);
+  });
+
+  it('refuses patterns RE2 cannot run (backreferences, lookaround), naming the field and the step', () => {
+    const definition = {
+      input_schema: {
+        type: 'object',
+        properties: { code: { type: 'string', pattern: '^(a)\\1$' }, ok: { type: 'string', pattern: '^(a+)+$' } },
+        patternProperties: { '^(?!_)': { type: 'string' } },
+      },
+      steps: [step('score', 'llm', { model: 'm', prompt: 'p', response_schema: { items: { pattern: '(?<=x)y' } } })],
+    };
+    expect(sut.validate(definition)).toEqual([
+      {
+        field: 'definition.input_schema.patternProperties.^(?!_)',
+        reason: 'JSON Schema: pattern "^(?!_)" uses lookahead or lookbehind, which is not supported (patterns run on RE2, in linear time)',
+      },
+      {
+        field: 'definition.input_schema.properties.code.pattern',
+        reason: 'JSON Schema: pattern "^(a)\\\\1$" uses a backreference, which is not supported (patterns run on RE2, in linear time)',
+      },
+      { field: 'definition.steps[0].with.response_schema.items.pattern', reason: expect.stringContaining('lookahead or lookbehind') },
     ]);
   });
 

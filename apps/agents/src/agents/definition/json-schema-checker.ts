@@ -1,3 +1,4 @@
+import { linearRegExp, unsupportedSchemaPatterns } from '@agentry/common';
 import Ajv, { AnySchemaObject, ErrorObject } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -14,7 +15,8 @@ const DRAFT_2020 = /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/;
 /**
  * Checks that a value is a JSON Schema runs can be validated against: draft 2020-12 (the default) or
  * draft-07 when `$schema` says so. Unknown keywords are allowed (they are annotations), but unknown
- * formats and unresolvable `$ref`s are errors, because compiling the schema at run time would fail.
+ * formats, unresolvable `$ref`s and patterns RE2 cannot run (backreferences, lookaround) are errors,
+ * because compiling the schema at run time would fail.
  */
 export class JsonSchemaChecker {
   private warnings: string[] = [];
@@ -23,8 +25,10 @@ export class JsonSchemaChecker {
     warn: (...args: unknown[]) => void this.warnings.push(args.map(String).join(' ')),
     error: (...args: unknown[]) => void this.warnings.push(args.map(String).join(' ')),
   };
-  private readonly draft2020 = addFormats(new Ajv2020({ strict: false, allErrors: true, logger: this.logger }));
-  private readonly draft07 = addFormats(new Ajv({ strict: false, allErrors: true, logger: this.logger }));
+  // Runs compile these schemas with the same linear-time engine (RE2): see linear-regexp.ts in @agentry/common.
+  private readonly options = { strict: false, allErrors: true, logger: this.logger, code: { regExp: linearRegExp } };
+  private readonly draft2020 = addFormats(new Ajv2020(this.options));
+  private readonly draft07 = addFormats(new Ajv(this.options));
 
   check(schema: unknown): SchemaProblem[] {
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
@@ -37,6 +41,8 @@ export class JsonSchemaChecker {
     else return [{ path: '$schema', reason: 'must be the draft 2020-12 or draft-07 meta-schema URI' }];
 
     if (!ajv.validateSchema(schema)) return dedupe((ajv.errors ?? []).map(toProblem));
+    const patterns = unsupportedSchemaPatterns(schema);
+    if (patterns.length > 0) return patterns;
     this.warnings = [];
     try {
       ajv.compile(schema as AnySchemaObject);

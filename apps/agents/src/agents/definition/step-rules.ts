@@ -108,6 +108,36 @@ const messages: Check = dyn((v) => {
   return null;
 });
 
+const MAX_APPROVERS = 20;
+const MAX_APPROVER_LENGTH = 100;
+
+function approverIssue(a: unknown): string | null {
+  if (typeof a !== 'string') return 'must be a string';
+  if (a.length < 1 || a.length > MAX_APPROVER_LENGTH) return `must be 1 to ${MAX_APPROVER_LENGTH} characters`;
+  if (a.trim() !== a || /[\u0000-\u001f\u007f]/.test(a)) return 'must not have control characters or surrounding spaces';
+  if (hasTemplate(a)) return 'must be a literal name, not a {{ expression }}';
+  // API-key approvers are `key_…` and unnamed links `link:…`: a named approver must not pass for either.
+  if (/^(key_|link:)/i.test(a)) return 'must not start with key_ or link: (reserved)';
+  return null;
+}
+
+/**
+ * `approvers` of an approval step: names (e-mail addresses, user handles) that each get their own signed
+ * links, which record them as the approver. Literal only: the links are made from the definition.
+ */
+const approvers: Check = (v) => {
+  if (isDynamic(v)) return 'must be a literal array of names: approver links are made from the definition, not from {{ expressions }}';
+  if (!Array.isArray(v) || v.length < 1 || v.length > MAX_APPROVERS) return `must be an array of 1 to ${MAX_APPROVERS} approver names`;
+  const seen = new Set<string>();
+  for (const [i, a] of v.entries()) {
+    const reason = approverIssue(a);
+    if (reason) return `[${i}] ${reason}`;
+    if (seen.has((a as string).toLowerCase())) return `[${i}] "${a as string}" is named twice`;
+    seen.add((a as string).toLowerCase());
+  }
+  return null;
+};
+
 function required(w: Record<string, unknown>, key: string, reason: string): WithIssue[] {
   return w[key] === undefined ? [{ key, reason }] : [];
 }
@@ -184,6 +214,7 @@ export const STEP_RULES: Record<StepType, StepRule> = {
       message: { required: true, check: nonEmpty },
       timeout_ms: { check: int(1, 30 * MAX_TIMEOUT_MS) },
       approvals_required: { check: int(1, 20) },
+      approvers: { check: approvers },
     },
   },
   delay: {

@@ -8,7 +8,7 @@ import { ConnectionsError } from '../connections.errors';
 import { ConnectionsRepository } from '../connections.repository';
 
 /** Service actors look like `system:executions`; API keys (`key_…`) never get decrypted secrets. */
-const SERVICE_ACTOR = /^system:[a-z][a-z0-9_-]*$/;
+export const SERVICE_ACTOR = /^system:[a-z][a-z0-9_-]*$/;
 
 /**
  * The decrypted config of an active connection, for the services that act with it. A connection that
@@ -50,6 +50,7 @@ export class ResolveConnectionUseCase {
       name: connection.name,
       status: connection.status,
       config: this.validator.withDefaults(platform, config),
+      revision: connection.revision,
     };
   }
 }

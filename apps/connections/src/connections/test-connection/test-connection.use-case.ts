@@ -1,4 +1,4 @@
-import { ConnectionsEvents, ConnectionTestView, RpcContext } from '@agentry/contracts';
+import { ConnectionTestView, RpcContext } from '@agentry/contracts';
 import { Outbox } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -8,7 +8,9 @@ import { ConnectionTester, TestRun } from '../connection-tester';
 import { ConnectionVault } from '../connection-vault';
 import { ConnectionsError } from '../connections.errors';
 import { ConnectionsRepository, toConnectionView } from '../connections.repository';
+import { addDisconnectedEvent } from '../disconnected-event';
 import { GetConnectionUseCase } from '../get-connection/get-connection.use-case';
+import { McpChangeBroadcast } from '../mcp-change-broadcast';
 
 const isAuthFailure = (reason: string | null) => reason === 'auth' || reason === 'expired';
 
@@ -26,6 +28,7 @@ export class TestConnectionUseCase {
     private readonly vault: ConnectionVault,
     private readonly tester: ConnectionTester,
     private readonly outbox: Outbox,
+    private readonly mcpChanges: McpChangeBroadcast,
   ) {}
 
   async execute(ctx: RpcContext, id: string): Promise<ConnectionTestView> {
@@ -35,6 +38,8 @@ export class TestConnectionUseCase {
     const run = await this.tester.run(platform, config, secrets, tested.id);
     const connection = await this.ds.transaction((m) => this.record(m, tested, run));
     this.outbox.flush();
+    // A tested MCP server is listed afresh on every replica (it may have changed while it was failing).
+    if (tested.platform === 'mcp') await this.mcpChanges.announce(tested.id, 'tools');
     return { ...run.view, connection: toConnectionView(connection) };
   }
 
@@ -53,15 +58,7 @@ export class TestConnectionUseCase {
     });
     await this.repo.recordTest(m, row);
     if (isAuthFailure(run.failure) && !isAuthFailure(previous.failure)) {
-      await this.outbox.add(m, ConnectionsEvents.disconnected, row.workspaceId, {
-        connection_id: row.id,
-        platform: row.platform,
-        name: row.name,
-        status: row.status as 'error' | 'expired',
-        previous_status: previous.status,
-        error_message: row.errorMessage ?? '',
-        tested_at: run.view.tested_at,
-      });
+      await addDisconnectedEvent(this.outbox, m, row, previous.status, run.view.tested_at, 'test');
     }
     return row;
   }

@@ -8,6 +8,7 @@ import { PlatformRegistry } from '../../platforms/platform-registry';
 import { ConnectionVault } from '../connection-vault';
 import { ConnectionsError } from '../connections.errors';
 import { ConnectionsRepository, toConnectionView } from '../connections.repository';
+import { McpChangeBroadcast } from '../mcp-change-broadcast';
 
 /** `patch` over `base`: a null removes the field. */
 export function mergeConfig(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
@@ -45,6 +46,7 @@ export class UpdateConnectionUseCase {
     private readonly registry: PlatformRegistry,
     private readonly validator: ConfigValidator,
     private readonly vault: ConnectionVault,
+    private readonly mcpChanges: McpChangeBroadcast,
   ) {}
 
   async execute(ctx: RpcContext, id: string, patch: UpdateConnectionRequest): Promise<ConnectionView> {
@@ -73,6 +75,8 @@ export class UpdateConnectionUseCase {
       await this.repo.save(m, current);
       return current;
     });
+    // Every replica closes the session opened with the old config (a rename changes nothing cached).
+    if (patch.config !== undefined && connection.platform === 'mcp') await this.mcpChanges.announce(connection.id, 'session');
     return toConnectionView(connection);
   }
 }

@@ -6,6 +6,7 @@ import { ArgumentsValidator } from '../arguments-validator';
 import { ToolCallEntity, ToolCallStatus } from '../audit/tool-call.entity';
 import { ToolCallsRepository } from '../audit/tool-calls.repository';
 import { ToolProgress } from '../tool';
+import { McpListingError } from '../tools.errors';
 import { ToolInvoker } from './tool-invoker';
 import { ResolvedTool, ToolResolver } from './tool-resolver';
 
@@ -51,10 +52,15 @@ export class CallToolUseCase {
       await this.record(ctx, msg, id, started, target, view.is_error ? 'tool_error' : 'succeeded', null);
       return view;
     } catch (err) {
-      const error = err instanceof AppError ? err : new AppError(ErrorCode.INTERNAL, 'Tool call failed');
+      const error = await this.explain(err);
       await this.record(ctx, msg, id, started, target, 'failed', error);
       throw error;
     }
+  }
+
+  private async explain(err: unknown): Promise<AppError> {
+    if (err instanceof McpListingError) return this.invoker.explainListing(err);
+    return err instanceof AppError ? err : new AppError(ErrorCode.INTERNAL, 'Tool call failed');
   }
 
   private progress(streamId: string | undefined, p: ToolProgress, type: ToolProgressMessage['type'] = 'progress'): void {

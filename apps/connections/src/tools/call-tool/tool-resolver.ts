@@ -9,7 +9,7 @@ import { JsonSchema } from '../../platforms/platform';
 import { ToolDefinition } from '../tool';
 import { ToolCatalog } from '../tool-catalog';
 import { MCP_PREFIX } from '../tool-registry';
-import { ToolsError } from '../tools.errors';
+import { McpListingError, ToolsError } from '../tools.errors';
 
 export type ResolvedTool =
   | { kind: 'builtin'; name: string; tool: ToolDefinition; connection: null; inputSchema: JsonSchema }
@@ -43,9 +43,16 @@ export class ToolResolver {
       ? [await this.named(workspaceId, 'mcp', connectionId)]
       : await this.connections.listActive(workspaceId, ['mcp']);
     if (candidates.length === 0) throw ToolsError.notConnected(`No MCP server is connected in this workspace, so ${name} cannot be called`);
-    let found = (await this.catalog.mcpTools(candidates)).filter((t) => t.tool.name === toolName);
+    let listing = await this.catalog.mcpListing(candidates);
+    let found = listing.tools.filter((t) => t.tool.name === toolName);
     // The tool may be new since the list was cached: ask once more before answering 404.
-    if (found.length === 0) found = (await this.catalog.mcpTools(candidates, true)).filter((t) => t.tool.name === toolName);
+    if (found.length === 0) {
+      listing = await this.catalog.mcpListing(candidates, true);
+      found = listing.tools.filter((t) => t.tool.name === toolName);
+    }
+    // It may be a tool of a server that did not answer: say why, rather than 404.
+    const failed = listing.failures[0];
+    if (found.length === 0 && failed) throw new McpListingError(name, failed.connection, failed.error);
     if (found.length === 0) throw ToolsError.unknownTool(name);
     if (found.length > 1)
       throw ToolsError.ambiguous(

@@ -1,5 +1,6 @@
-import { LOGGER, Logger, SERVICE_CONFIG } from '@agentry/common';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { LOGGER, Logger, NATS, NatsHandles, SERVICE_CONFIG } from '@agentry/common';
+import { ConnectionsInternal, McpChangedMessage } from '@agentry/contracts';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionsConfig } from '../../config/connections.config';
 import { McpCallOptions, McpServerConfig, McpSession } from './mcp-session';
@@ -14,19 +15,38 @@ export interface McpConnectionRef {
 /**
  * MCP sessions, one per connection, kept open so tools/list answers come from the cache and
  * `notifications/tools/list_changed` reaches us. Idle sessions are closed; a failed one is replaced
- * on next use. Each replica holds its own sessions: nothing here has to be shared.
+ * on next use. Each replica holds its own sessions; a refresh or a connection change made on any replica
+ * reaches all of them as `connections.mcp_changed` (McpChangeBroadcast).
  */
 @Injectable()
-export class McpSessionPool implements OnModuleDestroy {
+export class McpSessionPool implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly sessions = new Map<string, McpSession>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ConnectionsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(NATS) private readonly nats: NatsHandles,
   ) {
     this.sweeper = setInterval(() => void this.closeIdle(), 60_000);
     this.sweeper.unref();
+  }
+
+  onApplicationBootstrap(): void {
+    this.nats.nc.subscribe(ConnectionsInternal.mcpChanged, {
+      callback: (err, msg) => {
+        if (err) return;
+        let change: Partial<McpChangedMessage>;
+        try {
+          change = msg.json<Partial<McpChangedMessage>>();
+        } catch {
+          return;
+        }
+        if (typeof change?.connection_id !== 'string') return;
+        // Anything but a plain tools refresh closes the session: the safe reading of a message we do not know.
+        this.changed(change.connection_id, change.drop === 'tools' ? 'tools' : 'session');
+      },
+    });
   }
 
   async listTools(conn: McpConnectionRef, refresh = false): Promise<Tool[]> {
@@ -50,10 +70,17 @@ export class McpSessionPool implements OnModuleDestroy {
     }
   }
 
-  /** Forget a connection's session (deleted, or its config changed). */
-  async forget(connectionId: string): Promise<void> {
+  /**
+   * A connection changed here or on another replica: drop its cached tools (the session stays open),
+   * or its whole session (config changed, or deleted). Synchronous, so a request that arrives after
+   * the message was handled never sees the old state.
+   */
+  changed(connectionId: string, drop: McpChangedMessage['drop']): void {
     const s = this.sessions.get(connectionId);
-    if (s) await this.drop(connectionId, s);
+    if (!s) return;
+    this.logger.debug({ connection_id: connectionId, drop }, 'MCP connection changed: cached state dropped');
+    if (drop === 'tools') s.dropTools();
+    else void this.drop(connectionId, s);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -67,7 +94,8 @@ export class McpSessionPool implements OnModuleDestroy {
     if (existing && !existing.closed && existing.revision === conn.revision) return existing;
     if (existing) void existing.close();
     const policy = { allowPrivateNetworks: this.config.AGENTRY_ALLOW_PRIVATE_NETWORKS };
-    const session = new McpSession(conn.revision, conn.config, policy, this.config.MCP_TOOLS_TTL_MS, () =>
+    const limits = { toolsTtlMs: this.config.MCP_TOOLS_TTL_MS, maxResponseBytes: this.config.MCP_MAX_RESPONSE_BYTES };
+    const session = new McpSession(conn.revision, conn.config, policy, limits, () =>
       this.logger.info({ connection_id: conn.id }, 'MCP server changed its tools; the cached list is dropped'),
     );
     this.sessions.set(conn.id, session);

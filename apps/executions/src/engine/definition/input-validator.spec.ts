@@ -35,4 +35,25 @@ describe(compileInputSchema.name, () => {
     const draft07 = compileInputSchema({ $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', required: ['a'] });
     expect(draft07({})).toEqual([{ field: 'input.a', reason: 'required' }]);
   });
+
+  it('runs patterns in linear time: `^(a+)+$` on 32 a and a "!" answers (JavaScript RegExp would hang)', () => {
+    const check = compileInputSchema({
+      type: 'object',
+      properties: { name: { type: 'string', pattern: '^(a+)+$' } },
+      patternProperties: { '^(b+)+$': { type: 'integer' } },
+    });
+
+    expect(check({ name: `${'a'.repeat(32)}!`, [`${'b'.repeat(32)}!`]: 'not an integer, but the key does not match' })).toEqual([
+      { field: 'input.name', reason: 'must match pattern "^(a+)+$"' },
+    ]);
+    expect(check({ name: 'aaaa', bbb: 1 })).toEqual([]);
+  });
+
+  it('refuses every input of a schema saved before patterns ran on RE2, and says why', () => {
+    const check = compileInputSchema({ type: 'string', pattern: '^(a)\\1$' });
+
+    expect(check('aa')).toEqual([
+      { field: 'input', reason: expect.stringMatching(/^the agent's input_schema does not compile: .*backreference/) },
+    ]);
+  });
 });

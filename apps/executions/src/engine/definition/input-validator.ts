@@ -1,3 +1,4 @@
+import { linearRegExp } from '@agentry/common';
 import type { ErrorDetail } from '@agentry/contracts';
 import Ajv, { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
@@ -5,8 +6,10 @@ import addFormats from 'ajv-formats';
 
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
-const draft2020 = addFormats(new Ajv2020({ strict: false, allErrors: true, logger: silent }));
-const draft07 = addFormats(new Ajv({ strict: false, allErrors: true, logger: silent }));
+// `pattern` runs on RE2 (linear time): a tenant's `^(a+)+$` must not hold a shared worker's event loop.
+const options = { strict: false, allErrors: true, logger: silent, code: { regExp: linearRegExp } };
+const draft2020 = addFormats(new Ajv2020(options));
+const draft07 = addFormats(new Ajv(options));
 
 export type InputCheck = (input: unknown) => ErrorDetail[];
 

@@ -1,4 +1,4 @@
-import { connectionBase, isWithinBase } from './connection-credentials';
+import { connectionBase, isWithinBase, refusalMessage } from './connection-credentials';
 
 describe(isWithinBase.name, () => {
   const base = 'https://api.example.com/v1';
@@ -31,5 +31,27 @@ describe(connectionBase.name, () => {
     expect(connectionBase({ base_url: 'https://a.example' })).toBe('https://a.example');
     expect(connectionBase({ url: 'https://mcp.example/mcp' })).toBe('https://mcp.example/mcp');
     expect(connectionBase({ token: 'x' })).toBeUndefined();
+  });
+});
+
+describe(refusalMessage.name, () => {
+  const request = { method: 'GET', url: new URL('https://api.example.com/v1/users?token=secret'), headers: {}, body: null };
+
+  it('names the request without its query, with the challenge and the error text when there are', () => {
+    expect(refusalMessage(request)).toBe('HTTP 401 from GET https://api.example.com/v1/users');
+    expect(
+      refusalMessage({
+        ...request,
+        headers: { 'www-authenticate': 'Bearer error="invalid_token", error_description="The token expired"' },
+        body: { error: { message: 'Token expired' } },
+      }),
+    ).toBe(
+      'HTTP 401 from GET https://api.example.com/v1/users; WWW-Authenticate: Bearer error="invalid_token", error_description="The token expired"; Token expired',
+    );
+  });
+
+  it('ignores a body without error text', () => {
+    expect(refusalMessage({ ...request, body: 'Unauthorized' })).toBe('HTTP 401 from GET https://api.example.com/v1/users');
+    expect(refusalMessage({ ...request, body: { error: 'invalid_token' } })).toContain('; invalid_token');
   });
 });

@@ -1,6 +1,7 @@
 import { ConnectionsRpc, ErrorCode, ResolvedConnection } from '@agentry/contracts';
 import { AppError } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
+import { AuthFailureReporter } from '../../ai/auth-failure-reporter';
 import { ServiceRpcClient } from '../../rpc/service-rpc.client';
 import { StepError, StepErrorCode } from '../steps/step-error';
 
@@ -47,17 +48,38 @@ export function isWithinBase(target: URL, base: string): boolean {
   return `${target.pathname.replace(/\/+$/, '')}/`.startsWith(basePath);
 }
 
-/** Turns an `http` step's `connection_id` into the headers that authenticate it, asking the connections service. */
+/** How an `http` step is authenticated with a connection. */
+export interface ConnectionAuth {
+  connectionId: string;
+  workspaceId: string;
+  /** The connection's config revision, for a report of refused credentials. */
+  revision?: number;
+  /** What to add to the request's headers. */
+  headers: Record<string, string>;
+  /** Every header of the connection goes out as it made it: a 401 is about its credentials, not about headers the step wrote. */
+  ownsCredentials: boolean;
+}
+
+/** What a refused request answered, for the connection's error message. */
+export interface RefusedRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * Turns an `http` step's `connection_id` into the headers that authenticate it, asking the connections
+ * service; and tells that service when the target refused them.
+ */
 @Injectable()
 export class ConnectionCredentials {
-  constructor(private readonly rpc: ServiceRpcClient) {}
+  constructor(
+    private readonly rpc: ServiceRpcClient,
+    private readonly authFailures: AuthFailureReporter,
+  ) {}
 
-  async headersFor(
-    connectionId: string,
-    workspaceId: string,
-    target: URL,
-    existing: Record<string, string>,
-  ): Promise<Record<string, string>> {
+  async authenticate(connectionId: string, workspaceId: string, target: URL, existing: Record<string, string>): Promise<ConnectionAuth> {
     let connection: ResolvedConnection;
     try {
       connection = await this.rpc.call(ConnectionsRpc.resolve, { connection_id: connectionId }, workspaceId);
@@ -86,8 +108,40 @@ export class ConnectionCredentials {
         `connection ${connectionId} (${connection.platform}) cannot authenticate http steps`,
       );
     const headers = build(connection.config);
+    const built = Object.keys(headers).length;
     // Headers written in the step win over the connection's.
     for (const key of Object.keys(headers)) if (existing[key] !== undefined) delete headers[key];
-    return headers;
+    const ownsCredentials = built > 0 && Object.keys(headers).length === built;
+    return { connectionId, workspaceId, revision: connection.revision, headers, ownsCredentials };
   }
+
+  /**
+   * The target answered 401 to a request carrying the connection's credentials: the connection is
+   * marked failed (through the connections service), as a model call's 401 does. The request went to
+   * the connection's base URL (authenticate checked it, and authenticated requests follow no redirect).
+   * Never throws; the response stays the step's output.
+   */
+  async refused(auth: ConnectionAuth, request: RefusedRequest): Promise<void> {
+    if (!auth.ownsCredentials) return;
+    await this.authFailures.report(auth, { status: 401, message: refusalMessage(request), source: 'http_step' });
+  }
+}
+
+/** `HTTP 401 from GET https://host/path`, with the `WWW-Authenticate` challenge and the body's error text when there are. */
+export function refusalMessage(request: RefusedRequest): string {
+  const parts = [`HTTP 401 from ${request.method} ${request.url.origin}${request.url.pathname}`];
+  const challenge = request.headers['www-authenticate'];
+  if (challenge) parts.push(`WWW-Authenticate: ${challenge.slice(0, 300)}`);
+  const detail = errorText(request.body);
+  if (detail) parts.push(detail);
+  return parts.join('; ');
+}
+
+/** The usual places an API puts its error text: `error` (or `error.message`), `message`, `error_description`, `detail`. */
+function errorText(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, unknown>;
+  const nested = b.error as Record<string, unknown> | string | undefined;
+  const candidates = [typeof nested === 'object' ? nested?.message : nested, b.message, b.error_description, b.detail];
+  return candidates.find((c): c is string => typeof c === 'string' && c.length > 0)?.slice(0, 200);
 }

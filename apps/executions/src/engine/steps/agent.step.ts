@@ -1,9 +1,8 @@
 import { addUsage, ChatMessage, emptyUsage } from '@agentry/ai';
 import { Inject, Injectable } from '@nestjs/common';
 import { AgentToolset, parseToolRequests, ToolOutcome } from '../../ai/agent-toolset';
-import { AiRunRepository } from '../../ai/ai-run.repository';
 import { AI_STEPS_CONFIG, AiStepsConfig } from '../../ai/ai-steps.config';
-import { AiStepErrorCode, aiStepError } from '../../ai/ai-step-errors';
+import { AiStepErrorCode, aiStepError, withTokens } from '../../ai/ai-step-errors';
 import { ModelClient } from '../../ai/model-client';
 import { invalidWith, optionalBoolean, optionalNumber, optionalString, usageView } from '../../ai/step-with';
 import { TokenBudget } from '../../ai/token-budget';
@@ -50,7 +49,6 @@ export class AgentStep implements StepRunner {
   constructor(
     private readonly models: ModelClient,
     private readonly toolClient: ToolClient,
-    private readonly runs: AiRunRepository,
     @Inject(AI_STEPS_CONFIG) private readonly ai: AiStepsConfig,
   ) {}
 
@@ -69,84 +67,87 @@ export class AgentStep implements StepRunner {
       { role: 'system', content: instructions },
       { role: 'user', content: typeof task === 'string' ? task : JSON.stringify(task ?? null) },
     ];
-    const run = await this.runs.context(ctx.run.id);
+    const agent = await ctx.agent();
     const [bound, toolset] = await Promise.all([
       this.models.bind(
         ctx.run.workspaceId,
-        optionalString('agent', w, 'connection_id', 80) ?? run.llm?.connection_id,
-        optionalString('agent', w, 'model', 200) ?? run.llm?.model,
+        optionalString('agent', w, 'connection_id', 80) ?? agent.llm?.connection_id,
+        optionalString('agent', w, 'model', 200) ?? agent.llm?.model,
       ),
       AgentToolset.resolve(this.toolClient, ctx.run.workspaceId, parseToolRequests(w.tools)),
     ]);
     const specs = toolset.specs();
-    const budget = new TokenBudget(run.tokensUsed, run.maxTokensPerRun);
+    const budget = new TokenBudget(ctx.run.tokensUsed, agent.maxTokensPerRun);
     const target: ToolCallTarget = { workspaceId: ctx.run.workspaceId, executionId: ctx.run.id, stepId: ctx.step.id };
     const trace: TraceEntry[] = [];
     let usage = emptyUsage();
     let model = bound.model;
-    for (let turn = 1; turn <= maxTurns; turn++) {
-      budget.checkBeforeCall();
-      const started = Date.now();
-      const res = await this.models.chat(
-        bound,
-        { messages, ...request, ...(specs.length ? { tools: specs } : {}) },
-        ctx.signal,
-        stream ? { executionId: ctx.run.id, stepId: ctx.step.id, call: turn } : null,
-      );
-      usage = addUsage(usage, res.usage);
-      model = res.model;
-      const asked = res.toolCalls.map((c) => c.name).join(', ');
-      await this.runs.log(
-        ctx.run.id,
-        ctx.step.id,
-        'info',
-        `Turn ${turn}: model ${res.model} ${asked ? `asked for ${asked}` : 'answered'} (${res.usage.totalTokens} tokens, ${Date.now() - started} ms)`,
-        {
-          sub_step: 'model_call',
-          turn,
-          model: res.model,
-          finish_reason: res.finishReason,
-          tool_calls: res.toolCalls.length,
-          usage: usageView(res.usage),
-          duration_ms: Date.now() - started,
-        },
-      );
-      budget.add(res.usage);
-      if (res.toolCalls.length === 0) {
-        return {
-          type: 'succeeded',
-          output: { text: res.text, turns: turn, usage: usageView(usage), model, tool_calls: trace },
-          tokensUsed: usage.totalTokens,
-        };
+    try {
+      for (let turn = 1; turn <= maxTurns; turn++) {
+        budget.checkBeforeCall();
+        const started = Date.now();
+        const res = await this.models.chat(
+          bound,
+          { messages, ...request, ...(specs.length ? { tools: specs } : {}) },
+          ctx.signal,
+          stream ? { executionId: ctx.run.id, stepId: ctx.step.id, call: turn } : null,
+        );
+        usage = addUsage(usage, res.usage);
+        model = res.model;
+        const asked = res.toolCalls.map((c) => c.name).join(', ');
+        await ctx.log(
+          'info',
+          `Turn ${turn}: model ${res.model} ${asked ? `asked for ${asked}` : 'answered'} (${res.usage.totalTokens} tokens, ${Date.now() - started} ms)`,
+          {
+            sub_step: 'model_call',
+            turn,
+            model: res.model,
+            finish_reason: res.finishReason,
+            tool_calls: res.toolCalls.length,
+            usage: usageView(res.usage),
+            duration_ms: Date.now() - started,
+          },
+        );
+        budget.add(res.usage);
+        if (res.toolCalls.length === 0) {
+          return {
+            type: 'succeeded',
+            output: { text: res.text, turns: turn, usage: usageView(usage), model, tool_calls: trace },
+            tokensUsed: usage.totalTokens,
+          };
+        }
+        messages.push({ role: 'assistant', content: res.text || null, toolCalls: res.toolCalls });
+        const outcomes = await mapLimit(res.toolCalls, this.ai.AGENT_TOOL_CONCURRENCY, (call) =>
+          toolset.run(this.toolClient, target, call),
+        );
+        for (const o of outcomes) {
+          messages.push({ role: 'tool', toolCallId: o.call.id, name: o.call.name, content: o.content, isError: o.isError });
+          trace.push({
+            turn,
+            name: o.tool,
+            arguments: o.call.arguments,
+            is_error: o.isError,
+            duration_ms: o.durationMs,
+            tool_call_id: o.toolCallId,
+          });
+          await this.logTool(ctx, turn, o);
+        }
       }
-      messages.push({ role: 'assistant', content: res.text || null, toolCalls: res.toolCalls });
-      const outcomes = await mapLimit(res.toolCalls, this.ai.AGENT_TOOL_CONCURRENCY, (call) => toolset.run(this.toolClient, target, call));
-      for (const o of outcomes) {
-        messages.push({ role: 'tool', toolCallId: o.call.id, name: o.call.name, content: o.content, isError: o.isError });
-        trace.push({
-          turn,
-          name: o.tool,
-          arguments: o.call.arguments,
-          is_error: o.isError,
-          duration_ms: o.durationMs,
-          tool_call_id: o.toolCallId,
-        });
-        await this.logTool(ctx, turn, o);
-      }
+    } catch (err) {
+      throw withTokens(err, usage.totalTokens);
     }
     throw aiStepError(
       AiStepErrorCode.MAX_TURNS_EXCEEDED,
       `the agent did not finish within max_turns (${maxTurns}): the model still asked for tools`,
       {
         output: { turns: maxTurns, usage: usageView(usage), model, tool_calls: trace },
+        tokensUsed: usage.totalTokens,
       },
     );
   }
 
   private logTool(ctx: StepRunContext, turn: number, o: ToolOutcome): Promise<void> {
-    return this.runs.log(
-      ctx.run.id,
-      ctx.step.id,
+    return ctx.log(
       o.isError ? 'warn' : 'info',
       `Turn ${turn}: tool ${o.tool} ${o.isError ? 'reported an error' : 'succeeded'} in ${o.durationMs} ms`,
       {

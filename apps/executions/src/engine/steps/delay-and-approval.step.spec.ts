@@ -1,17 +1,11 @@
 import { ApprovalsStore } from '../approvals-store';
 import { ApprovalStep } from './approval.step';
 import { DelayStep } from './delay.step';
+import { testStepContext } from './step-context.testing';
 import { StepRunContext } from './step-runner';
 
-const ctx = (w: Record<string, unknown>, state: Record<string, unknown> | null = null): StepRunContext => ({
-  step: { position: 0, id: 's', type: 'delay', rawWith: w, timeoutMs: null, prepared: undefined },
-  with: w,
-  scope: { input: {}, steps: {}, run: {} },
-  run: { id: 'exe_1', workspaceId: 'wks_1', agentId: 'agt_1' },
-  attempt: 1,
-  state,
-  signal: new AbortController().signal,
-});
+const ctx = (w: Record<string, unknown>, state: Record<string, unknown> | null = null): StepRunContext =>
+  testStepContext('delay', w, { state });
 
 describe(DelayStep.name, () => {
   const sut = new DelayStep();

@@ -5,18 +5,11 @@ import { ExecutionsConfig } from '../../config/executions.config';
 import { ConnectionCredentials } from '../http/connection-credentials';
 import { HttpStep } from './http.step';
 import { StepError } from './step-error';
+import { testStepContext } from './step-context.testing';
 import { StepRunContext } from './step-runner';
 
 function context(w: Record<string, unknown>, signal = new AbortController().signal): StepRunContext {
-  return {
-    step: { position: 0, id: 'call', type: 'http', rawWith: w, timeoutMs: null, prepared: undefined },
-    with: w,
-    scope: { input: {}, steps: {}, run: {} },
-    run: { id: 'exe_1', workspaceId: 'wks_1', agentId: 'agt_1' },
-    attempt: 1,
-    state: null,
-    signal,
-  };
+  return testStepContext('http', w, { signal });
 }
 
 async function failure(p: Promise<unknown>): Promise<StepError> {

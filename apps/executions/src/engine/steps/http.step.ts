@@ -2,7 +2,7 @@ import { checkOutboundUrl, createOutboundAgent, OutboundError, SERVICE_CONFIG } 
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Agent, Dispatcher, interceptors, request } from 'undici';
 import { ExecutionsConfig } from '../../config/executions.config';
-import { ConnectionCredentials } from '../http/connection-credentials';
+import { ConnectionAuth, ConnectionCredentials } from '../http/connection-credentials';
 import { StepError, StepErrorCode } from './step-error';
 import { StepOutcome, StepRunContext, StepRunner } from './step-runner';
 
@@ -22,7 +22,8 @@ interface HttpRequestSpec {
  * `http`: `{ method, url, headers?, body?, connection_id?, timeout_ms? }` → `{ status, headers, body }`.
  * A 5xx, 408, 425 or 429 answer, a network error or a timeout fails the attempt (retryable); other
  * statuses, 4xx included, are output for later steps to inspect. Redirects are followed (5 at most),
- * each through the outbound address guard.
+ * each through the outbound address guard. A 401 to a request authenticated with `connection_id`
+ * also marks that connection failed (connections.report_auth_failure, `http_step`).
  */
 @Injectable()
 export class HttpStep implements StepRunner, OnModuleDestroy {
@@ -49,11 +50,10 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
   async run(ctx: StepRunContext): Promise<StepOutcome> {
     const spec = this.parse(ctx);
     const authenticated = typeof ctx.with.connection_id === 'string' && ctx.with.connection_id !== '';
+    let auth: ConnectionAuth | null = null;
     if (authenticated) {
-      Object.assign(
-        spec.headers,
-        await this.credentials.headersFor(ctx.with.connection_id as string, ctx.run.workspaceId, spec.url, spec.headers),
-      );
+      auth = await this.credentials.authenticate(ctx.with.connection_id as string, ctx.run.workspaceId, spec.url, spec.headers);
+      Object.assign(spec.headers, auth.headers);
     }
     const timeout = AbortSignal.timeout(spec.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
@@ -68,6 +68,8 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
       });
       const body = await this.readBody(res, spec.method);
       const output = { status: res.statusCode, headers: flattenHeaders(res.headers), body };
+      // The connection's credentials were refused: it is marked failed, and the 401 is still the step's output.
+      if (auth && res.statusCode === 401) await this.credentials.refused(auth, { method: spec.method, url: spec.url, ...output });
       if (RETRYABLE_STATUS.has(res.statusCode)) {
         throw new StepError(StepErrorCode.HTTP_ERROR, `HTTP ${res.statusCode} from ${spec.method} ${spec.url.origin}${spec.url.pathname}`, {
           retryable: true,

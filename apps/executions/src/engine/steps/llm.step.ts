@@ -1,7 +1,6 @@
 import { addUsage, ChatMessage, emptyUsage } from '@agentry/ai';
 import { Injectable } from '@nestjs/common';
-import { AiRunRepository } from '../../ai/ai-run.repository';
-import { AiStepErrorCode, aiStepError } from '../../ai/ai-step-errors';
+import { AiStepErrorCode, aiStepError, withTokens } from '../../ai/ai-step-errors';
 import { ModelClient } from '../../ai/model-client';
 import {
   conversation,
@@ -30,10 +29,7 @@ const MAX_CALLS = 2;
 export class LlmStep implements StepRunner {
   readonly type = 'llm' as const;
 
-  constructor(
-    private readonly models: ModelClient,
-    private readonly runs: AiRunRepository,
-  ) {}
+  constructor(private readonly models: ModelClient) {}
 
   async run(ctx: StepRunContext): Promise<StepOutcome> {
     const w = ctx.with;
@@ -52,71 +48,67 @@ export class LlmStep implements StepRunner {
     let messages: ChatMessage[] = conversation('llm', w);
     if (schema) messages = withSystemNote(messages, schemaInstruction(schema));
     const stream = optionalBoolean('llm', w, 'stream') ?? true;
-    const run = await this.runs.context(ctx.run.id);
+    const agent = await ctx.agent();
     const bound = await this.models.bind(
       ctx.run.workspaceId,
-      optionalString('llm', w, 'connection_id', 80) ?? run.llm?.connection_id,
-      optionalString('llm', w, 'model', 200) ?? run.llm?.model,
+      optionalString('llm', w, 'connection_id', 80) ?? agent.llm?.connection_id,
+      optionalString('llm', w, 'model', 200) ?? agent.llm?.model,
     );
-    const budget = new TokenBudget(run.tokensUsed, run.maxTokensPerRun);
+    const budget = new TokenBudget(ctx.run.tokensUsed, agent.maxTokensPerRun);
     let usage = emptyUsage();
-    for (let call = 1; ; call++) {
-      budget.checkBeforeCall();
-      const started = Date.now();
-      const res = await this.models.chat(
-        bound,
-        { messages, ...request },
-        ctx.signal,
-        stream ? { executionId: ctx.run.id, stepId: ctx.step.id, call } : null,
-      );
-      usage = addUsage(usage, res.usage);
-      await this.runs.log(
-        ctx.run.id,
-        ctx.step.id,
-        'info',
-        `Model call ${call} (${res.model}): ${res.usage.totalTokens} tokens, ${res.finishReason} in ${Date.now() - started} ms`,
-        {
-          sub_step: 'model_call',
-          call,
-          model: res.model,
-          connection_id: bound.connectionId,
-          finish_reason: res.finishReason,
-          usage: usageView(res.usage),
-          duration_ms: Date.now() - started,
-        },
-      );
-      budget.add(res.usage);
-      const base = { usage: usageView(usage), model: res.model, finish_reason: res.finishReason };
-      if (!validate) return { type: 'succeeded', output: { text: res.text, ...base }, tokensUsed: usage.totalTokens };
-      const check = checkAnswer(res.text, validate);
-      if (check.ok) return { type: 'succeeded', output: { json: check.value, ...base }, tokensUsed: usage.totalTokens };
-      if (call >= MAX_CALLS) {
-        throw aiStepError(
-          AiStepErrorCode.LLM_OUTPUT_INVALID,
-          `the answer does not match response_schema after a retry: ${check.problems.join('; ')}`,
+    try {
+      for (let call = 1; ; call++) {
+        budget.checkBeforeCall();
+        const started = Date.now();
+        const res = await this.models.chat(
+          bound,
+          { messages, ...request },
+          ctx.signal,
+          stream ? { executionId: ctx.run.id, stepId: ctx.step.id, call } : null,
+        );
+        usage = addUsage(usage, res.usage);
+        await ctx.log(
+          'info',
+          `Model call ${call} (${res.model}): ${res.usage.totalTokens} tokens, ${res.finishReason} in ${Date.now() - started} ms`,
           {
-            output: { text: res.text, problems: check.problems, ...base },
+            sub_step: 'model_call',
+            call,
+            model: res.model,
+            connection_id: bound.connectionId,
+            finish_reason: res.finishReason,
+            usage: usageView(res.usage),
+            duration_ms: Date.now() - started,
           },
         );
-      }
-      await this.runs.log(
-        ctx.run.id,
-        ctx.step.id,
-        'warn',
-        `Answer does not match response_schema; asking again: ${check.problems.join('; ')}`,
-        {
+        budget.add(res.usage);
+        const base = { usage: usageView(usage), model: res.model, finish_reason: res.finishReason };
+        if (!validate) return { type: 'succeeded', output: { text: res.text, ...base }, tokensUsed: usage.totalTokens };
+        const check = checkAnswer(res.text, validate);
+        if (check.ok) return { type: 'succeeded', output: { json: check.value, ...base }, tokensUsed: usage.totalTokens };
+        if (call >= MAX_CALLS) {
+          throw aiStepError(
+            AiStepErrorCode.LLM_OUTPUT_INVALID,
+            `the answer does not match response_schema after a retry: ${check.problems.join('; ')}`,
+            {
+              output: { text: res.text, problems: check.problems, ...base },
+            },
+          );
+        }
+        await ctx.log('warn', `Answer does not match response_schema; asking again: ${check.problems.join('; ')}`, {
           sub_step: 'schema_retry',
           problems: check.problems,
-        },
-      );
-      messages = [
-        ...messages,
-        { role: 'assistant', content: res.text },
-        {
-          role: 'user',
-          content: `That answer is not valid: ${check.problems.join('; ')}. Answer again with only the JSON, valid against the schema.`,
-        },
-      ];
+        });
+        messages = [
+          ...messages,
+          { role: 'assistant', content: res.text },
+          {
+            role: 'user',
+            content: `That answer is not valid: ${check.problems.join('; ')}. Answer again with only the JSON, valid against the schema.`,
+          },
+        ];
+      }
+    } catch (err) {
+      throw withTokens(err, usage.totalTokens);
     }
   }
 }

@@ -12,6 +12,16 @@ export const StepErrorCode = {
   APPROVAL_EXPIRED: 'APPROVAL_EXPIRED',
   UNSUPPORTED_STEP: 'UNSUPPORTED_STEP',
   CANCELLED: 'CANCELLED',
+  /** The model provider failed: outage, rate limit, timeout (retryable), or refused the request. */
+  LLM_PROVIDER_ERROR: 'LLM_PROVIDER_ERROR',
+  /** The answer did not match `response_schema`, even after one retry with the validation errors. */
+  LLM_OUTPUT_INVALID: 'LLM_OUTPUT_INVALID',
+  /** The agent still wanted tools after `max_turns` model calls. */
+  MAX_TURNS_EXCEEDED: 'MAX_TURNS_EXCEEDED',
+  /** The run used up the agent's `max_tokens_per_run`. */
+  TOKEN_BUDGET_EXCEEDED: 'TOKEN_BUDGET_EXCEEDED',
+  /** A `tool` step's tool ran and reported a failure, or its platform was down. */
+  TOOL_CALL_FAILED: 'TOOL_CALL_FAILED',
 } as const;
 export type StepErrorCode = (typeof StepErrorCode)[keyof typeof StepErrorCode];
 
@@ -23,12 +33,16 @@ export interface StepErrorOptions {
   retryable?: boolean;
   /** What later steps see as `steps.<id>.output` when `on_error: continue` lets the run go on. */
   output?: unknown;
+  /** Model tokens the failed attempt used before it failed: they count in the step's and the run's tokens_used. */
+  tokensUsed?: number;
 }
 
 /** A step attempt that failed for a reason the definition's author should read. */
 export class StepError extends Error {
   readonly retryable: boolean;
   readonly output: unknown;
+  /** Set by AI steps when a failure comes after model calls (see StepErrorOptions.tokensUsed). */
+  tokensUsed: number;
 
   constructor(
     readonly code: StepErrorCode,
@@ -39,5 +53,6 @@ export class StepError extends Error {
     this.name = 'StepError';
     this.retryable = options.retryable ?? false;
     this.output = options.output ?? null;
+    this.tokensUsed = options.tokensUsed ?? 0;
   }
 }

@@ -17,7 +17,17 @@ export interface RunInfo {
   id: string;
   workspaceId: string;
   agentId: string;
+  /** Model tokens the run used in the steps before this one. */
+  tokensUsed: number;
 }
+
+/** The agent's settings the AI steps read: the token budget and the default model and connection. */
+export interface AgentAiSettings {
+  maxTokensPerRun: number | null;
+  llm: { model?: string; connection_id?: string } | null;
+}
+
+export type StepLogLevel = 'info' | 'warn' | 'error';
 
 export interface NewApproval {
   id: string;
@@ -37,6 +47,13 @@ export interface StepRunContext {
   state: Record<string, unknown> | null;
   /** Aborts on cancel, on the step's timeout, or on shutdown. */
   signal: AbortSignal;
+  /** The run's agent as the engine knows it now (cached; see AgentCatalog). */
+  agent(): Promise<AgentAiSettings>;
+  /**
+   * A log line of this step written at once (a sub-step: one model call, one tool call), numbered after the
+   * run's lines so far; only while this worker still holds the run.
+   */
+  log(level: StepLogLevel, message: string, data: Record<string, unknown>): Promise<void>;
 }
 
 export type StepOutcome =

@@ -1,7 +1,6 @@
 import { ErrorCode } from '@agentry/contracts';
 import { AppError } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
-import { AiRunRepository } from '../../ai/ai-run.repository';
 import { AiStepErrorCode, aiStepError } from '../../ai/ai-step-errors';
 import { invalidWith, optionalNumber, optionalObject, optionalString } from '../../ai/step-with';
 import { ToolClient } from '../../ai/tool-client';
@@ -18,10 +17,7 @@ import { StepOutcome, StepRunContext, StepRunner } from './step-runner';
 export class ToolStep implements StepRunner {
   readonly type = 'tool' as const;
 
-  constructor(
-    private readonly tools: ToolClient,
-    private readonly runs: AiRunRepository,
-  ) {}
+  constructor(private readonly tools: ToolClient) {}
 
   async run(ctx: StepRunContext): Promise<StepOutcome> {
     const name = optionalString('tool', ctx.with, 'name', 200);
@@ -40,9 +36,7 @@ export class ToolStep implements StepRunner {
     } catch (err) {
       throw toStepError(name, err);
     }
-    await this.runs.log(
-      ctx.run.id,
-      ctx.step.id,
+    await ctx.log(
       view.is_error ? 'warn' : 'info',
       `Tool ${name} ${view.is_error ? 'reported an error' : 'succeeded'} in ${view.duration_ms} ms`,
       {

@@ -8,7 +8,7 @@ import {
   StartRunResult,
   TERMINAL_STATUSES,
 } from '@agentry/contracts';
-import { newId, Outbox } from '@agentry/common';
+import { newId, Outbox, RequestContext } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { AgentCatalog } from '../../catalog/agent-catalog';
 import { toEventData, toExecutionView } from '../../engine/execution-view';
@@ -21,13 +21,12 @@ import { RunQuota } from '../run-quota';
 import { RunsError } from '../runs.errors';
 
 export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
-/** How long a run this replica accepted stays reserved for it before any replica may claim it. */
-const RESERVE_MS = 2_000;
 
 /**
  * `executions.start`: checks the agent (paused → AGENT_PAUSED) and the input (its input_schema), takes
- * one run from the plan's daily quota, inserts the run as `queued` with its `queued` event, and hands it
- * to this process's worker. Async answers at once; sync waits for the end up to wait_timeout_ms.
+ * one run from the plan's daily quota, and inserts the run with its `queued` event, claimed at once by
+ * this process's worker when the concurrency limits allow (else it waits for any replica's claim).
+ * Async answers at once; sync waits for the end up to wait_timeout_ms.
  */
 @Injectable()
 export class StartRunUseCase {
@@ -78,35 +77,54 @@ export class StartRunUseCase {
       duration_ms: null,
       seq: 0,
     };
-    const local = this.worker.hasCapacity();
     const event = this.outbox.envelope(ExecutionsEvents.queued, ctx.workspace_id, toEventData(exe));
-    const inserted = await this.store.insert({
-      ...exe,
-      idempotency_key: msg.idempotency_key ?? null,
-      max_concurrency: agent.maxConcurrency,
-      workspace_concurrency: plan && PLAN_LIMITS[plan] ? PLAN_LIMITS[plan].concurrent_runs : null,
-      reserveMs: local ? RESERVE_MS : 0,
-      log: {
-        at: now,
-        level: 'info',
-        step_id: null,
-        message: `Run queued (trigger: ${exe.trigger_type}${exe.trigger_id ? ` ${exe.trigger_id}` : ''})`,
-        data: null,
-      },
-      event: { id: event.id, subject: ExecutionsEvents.queued, payload: event },
-    });
+    const claim = this.worker.reserve();
+    let inserted;
+    try {
+      inserted = await this.store.insert({
+        ...exe,
+        idempotency_key: msg.idempotency_key ?? null,
+        max_concurrency: agent.maxConcurrency,
+        workspace_concurrency: plan && PLAN_LIMITS[plan] ? PLAN_LIMITS[plan].concurrent_runs : null,
+        log: {
+          at: now,
+          level: 'info',
+          step_id: null,
+          message: `Run queued (trigger: ${exe.trigger_type}${exe.trigger_id ? ` ${exe.trigger_id}` : ''})`,
+          data: null,
+        },
+        event: { id: event.id, subject: ExecutionsEvents.queued, payload: event },
+        request_id: RequestContext.requestId() ?? null,
+        claim,
+      });
+    } catch (err) {
+      if (claim) this.worker.unreserve();
+      throw err;
+    }
+    if (!inserted?.claimed && claim) this.worker.unreserve(Boolean(inserted));
     if (!inserted) {
       // Another request with the same idempotency key won the race.
       const existing = await this.store.findIdByIdempotencyKey(ctx.workspace_id, msg.idempotency_key!);
       return this.replay(ctx.workspace_id, existing!);
     }
     this.outbox.flush();
-    const waiting = msg.async ? null : this.waiters.wait(exe.id, msg.wait_timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS, !local);
-    if (local) this.worker.submit({ exe, def: agent.definition, reservedUntil: Date.now() + RESERVE_MS - 100 });
-    else this.worker.wakeAll();
-    if (!waiting) return { completed: false, execution: toExecutionView(exe, []) };
+    const waiting = msg.async ? null : this.waiters.wait(exe.id, msg.wait_timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS, !inserted.claimed);
+    if (inserted.claimed) {
+      this.worker.adopt({
+        exe: { ...exe, status: 'running', started_at: inserted.started_at, seq: 1 },
+        def: agent.definition,
+        token: claim!.token,
+      });
+    } else this.worker.wakeAll();
+    if (!waiting) {
+      // The 202 promises the run: it must be on disk first (the run itself is already under way).
+      await this.store.flushWal();
+      return { completed: false, execution: toExecutionView(exe, []) };
+    }
     const finished = await waiting;
     if (finished) return { completed: true, execution: finished };
+    // Still going: the caller now holds its id, so the start must be on disk (it was inserted without waiting).
+    await this.store.flushWal();
     const current = await this.runs.view(ctx.workspace_id, exe.id);
     return { completed: current ? TERMINAL_STATUSES.includes(current.status) : false, execution: current ?? toExecutionView(exe, []) };
   }

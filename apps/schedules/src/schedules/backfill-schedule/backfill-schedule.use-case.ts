@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { SchedulesConfig } from '../../config/schedules.config';
 import { firedData, insertOutbox } from '../../firing/fire-due-schedules';
 import { SchedulerLoop } from '../../firing/scheduler-loop';
+import { backfillHorizon } from '../../housekeeping/fire-retention';
 import { Clock } from '../../timing/clock';
 import { atOrAfter } from '../../timing/fire-plan';
 import { cachedRuleOf } from '../../timing/rule-cache';
@@ -16,7 +17,8 @@ import { SchedulesRepository } from '../schedules.repository';
 /**
  * Starts the runs that would have fired in a past window [from, to]. Idempotent per due time: a due
  * time that already has a fire (it ran, or an earlier backfill covered it) is not run again. Bounded
- * by SCHEDULES_BACKFILL_MAX_FIRES; the overlap policy does not apply (every due time runs).
+ * by SCHEDULES_BACKFILL_MAX_FIRES and, since fires are pruned, by SCHEDULES_FIRE_RETENTION_DAYS; the
+ * overlap policy does not apply (every due time runs).
  */
 @Injectable()
 export class BackfillScheduleUseCase {
@@ -41,6 +43,7 @@ export class BackfillScheduleUseCase {
     const result = await this.ds.transaction(async (m) => {
       const s = await this.schedules.find(ctx.workspace_id, msg.schedule, m, true);
       if (!s) throw SchedulesError.notFound(msg.schedule);
+      this.checkRetained(from, now);
       const fires = this.dueTimes(s, from, to).map((dueAt): NewFire => ({
         id: newId('sfr'),
         scheduleId: s.id,
@@ -86,6 +89,17 @@ export class BackfillScheduleUseCase {
         started_at: null,
       })),
     };
+  }
+
+  /** Fires older than the retention are pruned: whether such a due time ran is unknown, so it is not backfilled. */
+  private checkRetained(from: Date, now: Date): void {
+    const horizon = backfillHorizon(this.config, now);
+    if (from.getTime() >= horizon.getTime()) return;
+    const days = this.config.SCHEDULES_FIRE_RETENTION_DAYS;
+    throw SchedulesError.invalid(
+      'from',
+      `must be after ${horizon.toISOString()}: fires are kept ${days} days, so whether an older due time ran is unknown`,
+    );
   }
 
   private dueTimes(s: ScheduleEntity, from: Date, to: Date): Date[] {

@@ -2,6 +2,7 @@ import { CreateWebhookEndpointRequest, RpcContext, WebhookEndpointCreatedView } 
 import { newId } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SecretSealer } from '../../signing/secret-sealer';
 import { generateSecret } from '../../signing/webhook-secret';
 import { EndpointEntity } from '../endpoint.entity';
 import { EndpointUrlCheck } from '../endpoint-url.check';
@@ -19,13 +20,16 @@ export class CreateEndpointUseCase {
     private readonly ds: DataSource,
     private readonly repo: EndpointsRepository,
     private readonly urlCheck: EndpointUrlCheck,
+    private readonly sealer: SecretSealer,
   ) {}
 
   async execute(ctx: RpcContext, req: CreateWebhookEndpointRequest): Promise<WebhookEndpointCreatedView> {
     await this.urlCheck.assertAllowed(req.url);
     const now = new Date();
+    const id = newId('whe');
+    const secret = req.secret ?? generateSecret();
     const endpoint = Object.assign(new EndpointEntity(), {
-      id: newId('whe'),
+      id,
       workspaceId: ctx.workspace_id,
       url: req.url,
       description: req.description ?? null,
@@ -34,7 +38,7 @@ export class CreateEndpointUseCase {
       status: 'enabled' as const,
       disabledReason: null,
       disabledAt: null,
-      secret: req.secret ?? generateSecret(),
+      secret: this.sealer.seal(secret, { workspaceId: ctx.workspace_id, endpointId: id }),
       previousSecret: null,
       previousSecretExpiresAt: null,
       rateLimitPerSecond: req.rate_limit_per_second ?? null,
@@ -43,6 +47,6 @@ export class CreateEndpointUseCase {
       updatedAt: now,
     });
     await this.ds.transaction((m) => this.repo.insert(m, endpoint));
-    return { ...toEndpointView(endpoint), secret: endpoint.secret };
+    return { ...toEndpointView(endpoint), secret };
   }
 }

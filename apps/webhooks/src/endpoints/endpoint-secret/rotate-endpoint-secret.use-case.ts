@@ -3,6 +3,7 @@ import { SERVICE_CONFIG } from '@agentry/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { WebhooksConfig } from '../../config/webhooks.config';
+import { SecretSealer } from '../../signing/secret-sealer';
 import { generateSecret } from '../../signing/webhook-secret';
 import { EndpointsError } from '../endpoints.errors';
 import { EndpointsRepository, toSecretView } from '../endpoints.repository';
@@ -16,6 +17,7 @@ export class RotateEndpointSecretUseCase {
   constructor(
     private readonly ds: DataSource,
     private readonly repo: EndpointsRepository,
+    private readonly sealer: SecretSealer,
     @Inject(SERVICE_CONFIG) private readonly config: WebhooksConfig,
   ) {}
 
@@ -24,13 +26,14 @@ export class RotateEndpointSecretUseCase {
       const e = await this.repo.find(ctx.workspace_id, msg.endpoint, m, true);
       if (!e) throw EndpointsError.notFound(msg.endpoint);
       const now = new Date();
-      e.previousSecret = e.secret;
+      const owner = { workspaceId: e.workspaceId, endpointId: e.id };
+      e.previousSecret = this.sealer.ensureSealed(e.secret, owner);
       e.previousSecretExpiresAt = new Date(now.getTime() + this.config.WEBHOOKS_SECRET_OVERLAP_MS);
-      e.secret = msg.secret ?? generateSecret();
+      e.secret = this.sealer.seal(msg.secret ?? generateSecret(), owner);
       e.updatedAt = now;
       await this.repo.update(m, e);
       return e;
     });
-    return toSecretView(endpoint);
+    return toSecretView(this.sealer.opened(endpoint, { workspaceId: endpoint.workspaceId, endpointId: endpoint.id }));
   }
 }

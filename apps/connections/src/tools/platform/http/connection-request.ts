@@ -1,7 +1,8 @@
 import { AppError } from '@agentry/common';
 import { joinUrl, JsonSchema } from '../../../platforms/platform';
 import { objectSchema, ToolContext, ToolResult } from '../../tool';
-import { ToolsError } from '../../tools.errors';
+import { errorDetail } from '../../../platforms/schema-parts';
+import { ToolsError, unauthorizedFailure } from '../../tools.errors';
 import { bodyOf } from '../platform-reply';
 
 export const CONNECTION_REQUEST_SCHEMA: JsonSchema = objectSchema(
@@ -35,6 +36,7 @@ export async function connectionRequest(
     headers: { accept: 'application/json', ...auth },
     ...(hasBody ? (typeof args.body === 'string' ? { body: args.body } : { json: args.body }) : {}),
   });
-  if (res.status === 401) throw ToolsError.credentialsRefused(platform, 'HTTP 401');
+  if (res.status === 401)
+    throw ToolsError.credentialsRefused(platform, 'HTTP 401', unauthorizedFailure(res.headers['www-authenticate'], errorDetail(res)));
   return { output: { status: res.status, headers: res.headers, body: bodyOf(res) }, isError: res.status >= 400 };
 }

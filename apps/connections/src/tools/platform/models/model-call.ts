@@ -63,10 +63,13 @@ export async function chatWithConnection(platform: ModelPlatform, args: Record<s
   }
 }
 
-/** A refused request (unknown model, bad parameters) is the tool's failure; refused keys are 424; the rest is an outage. */
+/**
+ * A refused request (unknown model, bad parameters) is the tool's failure; refused keys are 424 (a 401
+ * marks the connection failed, a 403 such as "no access to this model" does not); the rest is an outage.
+ */
 export function providerFailure(who: string, err: unknown): ToolResult {
   if (!(err instanceof ProviderError)) throw err;
   if (err.kind === 'bad_request') return { output: { error: err.message }, isError: true };
-  if (err.kind === 'auth') throw ToolsError.credentialsRefused(who, err.message);
+  if (err.kind === 'auth') throw ToolsError.credentialsRefused(who, err.message, err.status === 401 ? 'auth' : null);
   throw ToolsError.upstream(err.message);
 }

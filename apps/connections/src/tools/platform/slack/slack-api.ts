@@ -26,7 +26,7 @@ export async function slackCall(ctx: ToolContext, method: string, params: Record
     throw ToolsError.upstream(`Slack ${method} did not answer with JSON`);
   if (body.ok) return { output: body };
   const code = String(body.error ?? 'unknown_error').slice(0, 100);
-  if (AUTH_ERRORS.has(code)) throw ToolsError.credentialsRefused('Slack', code);
+  if (AUTH_ERRORS.has(code)) throw ToolsError.credentialsRefused('Slack', code, code === 'token_expired' ? 'expired' : 'auth');
   if (code === 'ratelimited') throw ToolsError.upstream('Slack is rate limiting this connection (ratelimited)');
   return { output: { ok: false, error: code }, isError: true };
 }
