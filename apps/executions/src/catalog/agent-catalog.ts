@@ -35,6 +35,8 @@ interface CacheEntry {
 @Injectable()
 export class AgentCatalog implements OnApplicationBootstrap {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Bumped by every forget: a lookup that was under way when an agent changed must not cache what it read. */
+  private generation = 0;
 
   constructor(
     private readonly repo: AgentCatalogRepository,
@@ -61,6 +63,7 @@ export class AgentCatalog implements OnApplicationBootstrap {
   }
 
   forget(agentId: string): void {
+    this.generation++;
     for (const [key, entry] of this.cache) if (entry.agent.id === agentId) this.cache.delete(key);
   }
 
@@ -69,8 +72,9 @@ export class AgentCatalog implements OnApplicationBootstrap {
     const key = `${workspaceId}/${ref}`;
     const hit = this.cache.get(key);
     if (hit && hit.expiresAt > Date.now()) return hit.agent;
+    const generation = this.generation;
     const agent = (await this.fromReadModel(workspaceId, ref)) ?? (await this.fromAgentsService(workspaceId, ref));
-    if (this.config.AGENT_CACHE_TTL_MS > 0) {
+    if (this.config.AGENT_CACHE_TTL_MS > 0 && generation === this.generation) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(key, { agent, expiresAt: Date.now() + this.config.AGENT_CACHE_TTL_MS });
     }
