@@ -10,7 +10,7 @@ import { toExecutionView, toEventData, toStepView } from './execution-view';
 import { ErrorInfo, ExecutionRecord, STEP_DONE, StepRecord, TERMINAL } from './run-record';
 import { ApprovalInsert, LogLine, OutboxRow } from './run-record';
 import { buildScope, recordInScope, truthy } from './run-scope';
-import { RunStore } from './run-store';
+import { RanAhead, RunStore } from './run-store';
 import { RunWaiters } from './run-waiters';
 import { ProgressPublisher } from './progress-publisher';
 import { StepError, StepErrorCode, TIMEOUT_CODES } from './steps/step-error';
@@ -29,6 +29,8 @@ export interface ActiveRun {
   cancel: AbortController;
   /** Aborted on shutdown or when the claim is lost: the run is handed back unrecorded. */
   stop: AbortController;
+  /** Running ahead of its insert (runAhead): its one commit, at its end, is kept here instead of written. */
+  ahead?: { result: RanAhead | null };
 }
 
 /** What the worker does next with a run the executor returned. */
@@ -54,6 +56,8 @@ const stepsFinished = new Counter({
 const DONE: ExecuteResult = { wakeAt: null, handBack: false };
 
 class LostClaimError extends Error {}
+/** A run running ahead of its insert reached something that needs the database (a retry backoff). */
+class NotAheadError extends Error {}
 /** Shutdown (or a lost claim found by the heartbeat) interrupted a step: nothing is recorded for it. */
 class HandBackError extends Error {}
 
@@ -105,6 +109,46 @@ export class RunExecutor {
       this.waiters.watchRemote(run.exe.id);
       return DONE;
     }
+  }
+
+  /** Every step is pure: the whole run can go ahead of its insert (runAhead). */
+  static canRunAhead(def: CompiledDefinition): boolean {
+    return def.steps.every((s) => s.runner?.pure);
+  }
+
+  /**
+   * Runs a new run whose steps are all pure in memory, before it is inserted, to its end: start_runs then
+   * inserts it finished in one statement instead of inserting it and committing its end. Nothing outside the
+   * run saw it, so when the run cannot finish here (a retry backoff, an unexpected error) or the limits do not
+   * admit it at insert, what ran ahead is dropped and the run goes the usual way. `exe` is not modified.
+   */
+  async runAhead(exe: ExecutionRecord, def: CompiledDefinition): Promise<RanAhead | null> {
+    const run: ActiveRun = {
+      exe: { ...exe, started_at: new Date().toISOString() },
+      steps: new Map(),
+      def,
+      token: '',
+      resumed: false,
+      cancel: new AbortController(),
+      stop: new AbortController(),
+      ahead: { result: null },
+    };
+    try {
+      await this.drive(run, new Pending());
+    } catch (err) {
+      if (!(err instanceof NotAheadError)) this.logger.warn({ err, execution_id: exe.id }, 'running ahead failed; the run starts as usual');
+      return null;
+    }
+    return run.ahead!.result;
+  }
+
+  /** A run that ran ahead was inserted finished: tell the progress listeners, as its commit would have. */
+  landed(ran: RanAhead, seq: number): void {
+    ran.exe.seq = seq;
+    const p = new Pending();
+    for (const s of ran.steps) p.steps.set(s.position, s);
+    p.statusChanged = true;
+    this.publish(ran.exe, p.steps, p, seq);
   }
 
   private async drive(run: ActiveRun, p: Pending): Promise<ExecuteResult> {
@@ -451,7 +495,7 @@ export class RunExecutor {
       exe.error ? { code: exe.error.code } : null,
     );
     await this.commit(run, p, true, null);
-    this.waiters.finished(toExecutionView(exe, run.steps.values()));
+    if (!run.ahead) this.waiters.finished(toExecutionView(exe, run.steps.values()));
     return DONE;
   }
 
@@ -463,6 +507,11 @@ export class RunExecutor {
   /** Commits the pending writes; returns whether a cancel was requested meanwhile. */
   private async commit(run: ActiveRun, p: Pending, release: boolean, nextRunAt: Date | null): Promise<boolean> {
     const { exe } = run;
+    if (run.ahead) {
+      if (!release || !TERMINAL.includes(exe.status)) throw new NotAheadError('the run needs the database before its end');
+      run.ahead.result = { exe, steps: [...run.steps.values()], logs: p.logs, events: p.events };
+      return false;
+    }
     const effects = [...p.steps.values()].some((s) => s.status !== 'skipped' && !run.def.steps[s.position]?.runner?.pure);
     const res = await this.store.commit({
       id: exe.id,
@@ -488,7 +537,7 @@ export class RunExecutor {
     if (!res) throw new LostClaimError('claim lost');
     exe.seq = res.seq;
     this.outbox.flush();
-    this.publish(run, p, res.seq);
+    this.publish(exe, run.steps, p, res.seq);
     p.steps = new Map();
     p.logs = [];
     p.events = [];
@@ -498,8 +547,7 @@ export class RunExecutor {
     return res.cancelRequested;
   }
 
-  private publish(run: ActiveRun, p: Pending, seq: number): void {
-    const { exe } = run;
+  private publish(exe: ExecutionRecord, steps: Map<number, StepRecord>, p: Pending, seq: number): void {
     const at = new Date().toISOString();
     const messages: ExecutionProgressMessage[] = [...p.steps.values()].map((s) => ({
       execution_id: exe.id,
@@ -513,7 +561,7 @@ export class RunExecutor {
       // A run that (re)starts says so before its steps; a run that ends says so after them.
       const terminal = TERMINAL.includes(exe.status);
       const status: ExecutionProgressMessage = { execution_id: exe.id, seq, type: 'status', status: exe.status, at };
-      if (terminal) messages.push({ ...status, execution: toExecutionView(exe, run.steps.values()) });
+      if (terminal) messages.push({ ...status, execution: toExecutionView(exe, steps.values()) });
       else if (exe.status === 'running') messages.unshift(status);
       else messages.push(status);
     }

@@ -23,11 +23,24 @@ export interface NewRun {
   request_id: string | null;
   /** Claim it for this worker if the limits have room (null: leave it queued for any replica). */
   claim: { worker: string; token: string; ttlMs: number } | null;
+  /** It already ran to its end in memory (RunExecutor.runAhead): insert it finished if the limits admit it. */
+  ahead: RanAhead | null;
+}
+
+/** The end state of a run that ran ahead of its insert, with everything it wrote on the way. */
+export interface RanAhead {
+  exe: ExecutionRecord;
+  steps: StepRecord[];
+  logs: LogLine[];
+  events: OutboxRow[];
 }
 
 export interface InsertedRun {
   id: string;
-  /** Claimed by the worker named in the insert: it is `running` and the worker holds it. */
+  /**
+   * Admitted by the limits: claimed by the worker named in the insert (it is `running` and the worker holds it),
+   * or, for a run that ran ahead, inserted finished.
+   */
   claimed: boolean;
   started_at: string | null;
 }
@@ -77,6 +90,23 @@ export interface CommitResult {
 
 const j = (v: unknown) => JSON.stringify(v ?? null);
 
+function ranAheadPayload({ exe, steps, logs, events }: RanAhead) {
+  return {
+    status: exe.status,
+    output: exe.output ?? null,
+    error: exe.error ?? null,
+    summary: exe.summary,
+    tokens_used: exe.tokens_used,
+    started_at: exe.started_at,
+    finished_at: exe.finished_at,
+    duration_ms: exe.duration_ms,
+    steps,
+    // After the run's first line (its `queued` line, seq 1) and its `queued` event.
+    logs: logs.map((l, i) => ({ ...l, i: i + 1 })),
+    events: events.map((ev, k) => ({ ...ev, k: k + 1 })),
+  };
+}
+
 /** Most runs one start_runs statement inserts, and most runs one commit statement writes. */
 const START_BATCH = 200;
 const COMMIT_BATCH = 100;
@@ -110,7 +140,7 @@ export class RunStore {
    * concurrency limits have room (see the start_runs function); null when the idempotency key was used. The
    * runs that arrive while one batch is in the database go together in the next (one statement, one claim
    * lock), so a lone start goes at once and a busy replica starts many per round trip. Nothing here waits
-   * for the disk: see flushWal.
+   * for the disk (see flushWal), except a batch with a run that ran ahead to its end: it is answered as finished.
    */
   insert(run: NewRun): Promise<InsertedRun | null> {
     return this.starts.submit(run);
@@ -143,6 +173,7 @@ export class RunStore {
       request_id: run.request_id,
       token: run.claim?.token ?? null,
       claim: run.claim !== null,
+      ahead: run.ahead && ranAheadPayload(run.ahead),
     }));
     const rows: { id: string; claimed: boolean; started_at: Date | null }[] = await this.q(
       `SELECT id, claimed, started_at FROM executions.start_runs($1::jsonb, $2, $3)`,

@@ -7,6 +7,7 @@ import { DropRunningAgentIndex1764030000000 } from './1764030000000-DropRunningA
 import { CustomPlansInClaimFunctions1764040000000 } from './1764040000000-CustomPlansInClaimFunctions';
 import { SlotReleasesAppendOnly1764050000000 } from './1764050000000-SlotReleasesAppendOnly';
 import { DropStartRun1764060000000 } from './1764060000000-DropStartRun';
+import { StartRunsRanAhead1764070000000 } from './1764070000000-StartRunsRanAhead';
 
 export const migrations = [
   InitExecutions1763950000000,
@@ -18,4 +19,5 @@ export const migrations = [
   CustomPlansInClaimFunctions1764040000000,
   SlotReleasesAppendOnly1764050000000,
   DropStartRun1764060000000,
+  StartRunsRanAhead1764070000000,
 ];

@@ -5,6 +5,7 @@ import { StepOutcome, StepRunContext, StepRunner } from './step-runner';
 @Injectable()
 export class StopStep implements StepRunner {
   readonly type = 'stop' as const;
+  readonly pure = true;
 
   async run(ctx: StepRunContext): Promise<StepOutcome> {
     return { type: 'stop', output: ctx.with.output ?? null };

@@ -13,7 +13,8 @@ import { Injectable } from '@nestjs/common';
 import { AgentCatalog } from '../../catalog/agent-catalog';
 import { toEventData, toExecutionView } from '../../engine/execution-view';
 import { ExecutionRecord } from '../../engine/run-record';
-import { RunStore } from '../../engine/run-store';
+import { RanAhead, RunStore } from '../../engine/run-store';
+import { RunExecutor } from '../../engine/run-executor';
 import { RunWaiters } from '../../engine/run-waiters';
 import { Worker } from '../../engine/worker';
 import { ExecutionsRepository } from '../executions.repository';
@@ -25,7 +26,8 @@ export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
 /**
  * `executions.start`: checks the agent (paused → AGENT_PAUSED) and the input (its input_schema), takes
  * one run from the plan's daily quota, and inserts the run with its `queued` event, claimed at once by
- * this process's worker when the concurrency limits allow (else it waits for any replica's claim).
+ * this process's worker when the concurrency limits allow (else it waits for any replica's claim). A run
+ * whose steps are all pure runs ahead of its insert and is inserted finished (RunExecutor.runAhead).
  * Async answers at once; sync waits for the end up to wait_timeout_ms.
  */
 @Injectable()
@@ -38,6 +40,7 @@ export class StartRunUseCase {
     private readonly worker: Worker,
     private readonly waiters: RunWaiters,
     private readonly outbox: Outbox,
+    private readonly executor: RunExecutor,
   ) {}
 
   async execute(ctx: RpcContext, msg: StartRunMessage): Promise<StartRunResult> {
@@ -80,7 +83,9 @@ export class StartRunUseCase {
     const event = this.outbox.envelope(ExecutionsEvents.queued, ctx.workspace_id, toEventData(exe));
     const claim = this.worker.reserve();
     let inserted;
+    let ahead: RanAhead | null = null;
     try {
+      if (claim && RunExecutor.canRunAhead(agent.definition)) ahead = await this.executor.runAhead(exe, agent.definition);
       inserted = await this.store.insert({
         ...exe,
         idempotency_key: msg.idempotency_key ?? null,
@@ -96,6 +101,7 @@ export class StartRunUseCase {
         event: { id: event.id, subject: ExecutionsEvents.queued, payload: event },
         request_id: RequestContext.requestId() ?? null,
         claim,
+        ahead,
       });
     } catch (err) {
       if (claim) this.worker.unreserve();
@@ -108,6 +114,13 @@ export class StartRunUseCase {
       return this.replay(ctx.workspace_id, existing!);
     }
     this.outbox.flush();
+    if (inserted.claimed && ahead) {
+      // It was inserted finished, and that statement waited for the disk.
+      this.worker.unreserve();
+      this.executor.landed(ahead, 2);
+      const view = toExecutionView(ahead.exe, ahead.steps);
+      return msg.async ? { completed: false, execution: toExecutionView(exe, []) } : { completed: true, execution: view };
+    }
     const waiting = msg.async ? null : this.waiters.wait(exe.id, msg.wait_timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS, !inserted.claimed);
     if (inserted.claimed) {
       this.worker.adopt({
