@@ -1,27 +1,28 @@
 /**
- * Groups calls that arrive while a batch is in flight: a lone call goes at once; calls that come meanwhile
- * go together in the next batch (at most `max`). `run` answers by key; a key it leaves out gets null, and
- * a failed batch fails each of its calls.
+ * Groups calls that arrive while batches are in flight: a lone call goes at once; calls that come while
+ * `lanes` batches are in flight go together in the next (at most `max`). `run` answers by key; a key it leaves
+ * out gets null, and a failed batch fails each of its calls.
  */
 export class Batcher<I, O> {
   private readonly queue: { item: I; resolve(o: O | null): void; reject(err: unknown): void }[] = [];
-  private running = false;
+  private active = 0;
 
   constructor(
     private readonly max: number,
     private readonly keyOf: (item: I) => string,
     private readonly run: (items: I[]) => Promise<Map<string, O>>,
+    private readonly lanes = 1,
   ) {}
 
   submit(item: I): Promise<O | null> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.active < this.lanes) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
+    this.active++;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.max);
@@ -33,7 +34,7 @@ export class Batcher<I, O> {
         }
       }
     } finally {
-      this.running = false;
+      this.active--;
     }
   }
 }

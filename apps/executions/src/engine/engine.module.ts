@@ -44,6 +44,16 @@ const RUNNERS = [TransformStep, HttpStep, ApprovalStep, DelayStep, StopStep, Llm
     RunExecutor,
     Worker,
   ],
-  exports: [AgentCatalog, AgentCatalogRepository, RunStore, RunWaiters, ProgressPublisher, RunExecutor, Worker, DefinitionCache, ServiceRpcClient],
+  exports: [
+    AgentCatalog,
+    AgentCatalogRepository,
+    RunStore,
+    RunWaiters,
+    ProgressPublisher,
+    RunExecutor,
+    Worker,
+    DefinitionCache,
+    ServiceRpcClient,
+  ],
 })
 export class EngineModule {}

@@ -142,15 +142,6 @@ export class RunExecutor {
     return run.ahead!.result;
   }
 
-  /** A run that ran ahead was inserted finished: tell the progress listeners, as its commit would have. */
-  landed(ran: RanAhead, seq: number): void {
-    ran.exe.seq = seq;
-    const p = new Pending();
-    for (const s of ran.steps) p.steps.set(s.position, s);
-    p.statusChanged = true;
-    this.publish(ran.exe, p.steps, p, seq);
-  }
-
   private async drive(run: ActiveRun, p: Pending): Promise<ExecuteResult> {
     const { exe, def } = run;
     runsStarted.inc();

@@ -115,9 +115,9 @@ export class StartRunUseCase {
     }
     this.outbox.flush();
     if (inserted.claimed && ahead) {
-      // It was inserted finished, and that statement waited for the disk.
+      // It was inserted finished, and that statement waited for the disk. No progress message: nobody could be
+      // listening (a run's progress is followed by its id, which nobody had before this insert).
       this.worker.unreserve();
-      this.executor.landed(ahead, 2);
       const view = toExecutionView(ahead.exe, ahead.steps);
       return msg.async ? { completed: false, execution: toExecutionView(exe, []) } : { completed: true, execution: view };
     }
