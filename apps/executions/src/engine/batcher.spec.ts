@@ -36,27 +36,4 @@ describe(Batcher.name, () => {
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => b.submit(n)));
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([10, 'failed', 'failed', 40, 50]);
   });
-
-  it('keeps up to `lanes` batches in flight: a call that finds every lane busy waits for the next batch', async () => {
-    const batches: number[][] = [];
-    const releases: (() => void)[] = [];
-    const b = new Batcher<number, number>(
-      10,
-      (n) => String(n),
-      async (items) => {
-        batches.push(items);
-        await new Promise<void>((r) => releases.push(r));
-        return new Map(items.map((n) => [String(n), n]));
-      },
-      2,
-    );
-    const calls = [1, 2, 3, 4].map((n) => b.submit(n));
-    expect(batches).toEqual([[1], [2]]);
-    releases[0]();
-    await calls[0];
-    expect(batches).toEqual([[1], [2], [3, 4]]);
-    releases[1]();
-    releases[2]();
-    expect(await Promise.all(calls)).toEqual([1, 2, 3, 4]);
-  });
 });

@@ -1,28 +1,27 @@
 /**
- * Groups calls that arrive while batches are in flight: a lone call goes at once; calls that come while
- * `lanes` batches are in flight go together in the next (at most `max`). `run` answers by key; a key it leaves
- * out gets null, and a failed batch fails each of its calls.
+ * Groups calls that arrive while a batch is in flight: a lone call goes at once; calls that come meanwhile
+ * go together in the next batch (at most `max`). `run` answers by key; a key it leaves out gets null, and
+ * a failed batch fails each of its calls.
  */
 export class Batcher<I, O> {
   private readonly queue: { item: I; resolve(o: O | null): void; reject(err: unknown): void }[] = [];
-  private active = 0;
+  private running = false;
 
   constructor(
     private readonly max: number,
     private readonly keyOf: (item: I) => string,
     private readonly run: (items: I[]) => Promise<Map<string, O>>,
-    private readonly lanes = 1,
   ) {}
 
   submit(item: I): Promise<O | null> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.active < this.lanes) void this.drain();
+      if (!this.running) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.active++;
+    this.running = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.max);
@@ -34,7 +33,7 @@ export class Batcher<I, O> {
         }
       }
     } finally {
-      this.active--;
+      this.running = false;
     }
   }
 }

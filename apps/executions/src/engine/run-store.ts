@@ -109,7 +109,6 @@ function ranAheadPayload({ exe, steps, logs, events }: RanAhead) {
 
 /** Most runs one start_runs statement inserts, and most runs one commit statement writes. */
 const START_BATCH = 200;
-const FINISHED_START_LANES = 3;
 const COMMIT_BATCH = 100;
 
 /**
@@ -144,19 +143,8 @@ export class RunStore {
    * for the disk (see flushWal), except a batch with a run that ran ahead to its end: it is answered as finished.
    */
   insert(run: NewRun): Promise<InsertedRun | null> {
-    return (run.ahead ? this.finishedStarts : this.starts).submit(run);
+    return this.starts.submit(run);
   }
-
-  /**
-   * Runs that ran ahead take no slot and so no claim lock (see StartRunsRanAhead): their batches need not wait
-   * for one another, and several go to the database at once.
-   */
-  private readonly finishedStarts = new Batcher<NewRun, InsertedRun>(
-    START_BATCH,
-    (run) => run.id,
-    (runs) => this.startRuns(runs),
-    FINISHED_START_LANES,
-  );
 
   private async startRuns(runs: NewRun[]): Promise<Map<string, InsertedRun>> {
     const claim = runs.find((r) => r.claim)?.claim ?? null;
