@@ -22,6 +22,12 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Safety-net poll; normal latency comes from wake(). */
   pollIntervalMs?: number;
+  /**
+   * A wake-up that comes while a batch is being published starts the next batch this long after it, so that
+   * under load the relay publishes fewer, larger batches (each is a transaction and a WAL flush). A wake-up
+   * of an idle relay starts at once.
+   */
+  coalesceMs?: number;
 }
 
 /**
@@ -33,9 +39,11 @@ export class OutboxRelay implements OutboxWakeup {
   private running = false;
   private timer?: NodeJS.Timeout;
   private pending = false;
+  private soon = false;
   private loop?: Promise<void>;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly coalesceMs: number;
   private backoffMs = 0;
 
   constructor(
@@ -47,6 +55,7 @@ export class OutboxRelay implements OutboxWakeup {
   ) {
     this.batchSize = options.batchSize ?? 200;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.coalesceMs = options.coalesceMs ?? 10;
   }
 
   start(): void {
@@ -57,6 +66,7 @@ export class OutboxRelay implements OutboxWakeup {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.soon = false;
     if (this.timer) clearTimeout(this.timer);
     await this.loop;
   }
@@ -67,13 +77,21 @@ export class OutboxRelay implements OutboxWakeup {
       this.pending = true;
       return;
     }
+    if (this.soon) return; // the next batch is already set to start in at most coalesceMs
     if (this.timer) clearTimeout(this.timer);
     this.loop = this.drain().finally(() => {
       this.loop = undefined;
       if (!this.running) return;
       if (this.pending) {
         this.pending = false;
-        this.wake();
+        if (this.backoffMs) this.wake();
+        else {
+          this.soon = true;
+          this.timer = setTimeout(() => {
+            this.soon = false;
+            this.wake();
+          }, this.coalesceMs);
+        }
       } else {
         this.timer = setTimeout(() => this.wake(), this.backoffMs || this.pollIntervalMs);
       }
