@@ -158,10 +158,13 @@ async function main() {
     const dbStats = async () =>
       (
         await pg.query(
-          `SELECT xact_commit::bigint AS x, (tup_inserted + tup_updated + tup_deleted)::bigint AS w FROM pg_stat_database WHERE datname = current_database()`,
+          `SELECT xact_commit::bigint AS x, (tup_inserted + tup_updated + tup_deleted)::bigint AS w,
+                  (SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) FROM pg_stat_user_tables
+                    WHERE schemaname = 'executions' AND relname = 'executions')::bigint AS r
+             FROM pg_stat_database WHERE datname = current_database()`,
         )
       ).rows[0];
-    const { x: x0, w: w0 } = await dbStats();
+    const { x: x0, w: w0, r: r0 } = await dbStats();
     const i0 = await infraCpu(pg, stack.nats.port);
     // Pool connections come and go (idle timeouts): follow every backend seen, from its first sample to its last.
     const backendCpu = new Map();
@@ -200,7 +203,7 @@ async function main() {
     while ((await backlog()) > 0) await new Promise((r) => setTimeout(r, 200));
     const relayCatchUpMs = Date.now() - relayStart;
     const m1 = await allMetrics(stack);
-    const { x: x1, w: w1 } = await dbStats();
+    const { x: x1, w: w1, r: r1 } = await dbStats();
     clearInterval(backendSampler);
     await followBackends();
     const i1 = await infraCpu(pg, stack.nats.port);
@@ -224,6 +227,8 @@ async function main() {
       notSucceeded,
       transactionsPerRun: (Number(x1) - Number(x0)) / ids.length,
       rowsWrittenPerRun: (Number(w1) - Number(w0)) / ids.length,
+      // A plan gone wrong shows here first: about 8 is healthy (the foreign-key checks of a run's steps and log lines).
+      runRowsReadPerRun: (Number(r1) - Number(r0)) / ids.length,
       cpuMsPerRun: Object.fromEntries(SERVICES.map((s) => [s, ((m1[s].cpu - m0[s].cpu) * 1000) / ids.length])),
       postgresMsPerRun: (pgCpu * 1000) / ids.length,
       natsMsPerRun: ((i1.nats - i0.nats) * 1000) / ids.length,
@@ -268,7 +273,7 @@ async function main() {
     console.log(`  sync    1 client:  ${fmt(sync1.perSecond, 'runs/s')}, p50 ${fmt(sync1.p50)}, p99 ${fmt(sync1.p99)}`);
     console.log(`  RSS    ${SERVICES.map((s) => `${s} ${(rss[s].rss / 2 ** 20).toFixed(0)} MB`).join(', ')}`);
     console.log(
-      `  per run (async phase): ${asyncResult.transactionsPerRun.toFixed(2)} database transactions and ${asyncResult.rowsWrittenPerRun.toFixed(1)} rows written (all services), CPU ${SERVICES.map((s) => `${s} ${asyncResult.cpuMsPerRun[s].toFixed(2)} ms`).join(', ')}`,
+      `  per run (async phase): ${asyncResult.transactionsPerRun.toFixed(2)} database transactions, ${asyncResult.rowsWrittenPerRun.toFixed(1)} rows written (all services) and ${asyncResult.runRowsReadPerRun.toFixed(1)} rows of executions.executions read, CPU ${SERVICES.map((s) => `${s} ${asyncResult.cpuMsPerRun[s].toFixed(2)} ms`).join(', ')}`,
     );
     console.log(
       `  per run (async phase): CPU of this database's PostgreSQL backends ${asyncResult.postgresMsPerRun.toFixed(2)} ms, of this stack's nats-server ${asyncResult.natsMsPerRun.toFixed(2)} ms`,
