@@ -72,7 +72,8 @@ export interface StepRunner {
   readonly type: StepType;
   /**
    * Nothing outside the run sees the step: running it again after a lost commit changes nothing anyone saw
-   * (transform). The commit after a pure step may skip waiting for the disk (see RunStore.commit).
+   * (transform, stop). The commit after a pure step may skip waiting for the disk (see RunStore.commit), and a run
+   * whose steps are all pure runs ahead of its insert (RunExecutor.runAhead).
    */
   readonly pure?: boolean;
   /** Fields of `with` that are not `{{ }}` templates but handled by the runner (transform's `expression`). */
