@@ -21,9 +21,10 @@ export class StartRunsBatched1764020000000 implements MigrationInterface {
 }
 
 /** Running runs of a scope ('a:<agent id>' or 'w:<workspace id>'), from its shards. */
-const RUNNING = (scope: string) => `(SELECT coalesce(sum(s.running), 0) FROM executions.run_slots s WHERE s.scope = ${scope})`;
+export const RUNNING = (scope: string) => `(SELECT coalesce(sum(s.running), 0) FROM executions.run_slots s WHERE s.scope = ${scope})`;
 
-const START_RUNS_FUNCTION = `
+/** The function as this migration created it (StartRunsRanAhead's down rebuilds the later state from it). */
+export const START_RUNS_FUNCTION = `
 CREATE FUNCTION executions.start_runs(p_runs jsonb, p_worker text, p_ttl_ms int)
 RETURNS TABLE (id text, claimed boolean, started_at timestamptz)
 LANGUAGE plpgsql VOLATILE AS $fn$

@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { functionDefinition } from './function-definition';
+import { RUNNING, START_RUNS_FUNCTION } from './1764020000000-StartRunsBatched';
 
 const FN = 'executions.start_runs(jsonb, text, int)';
 
@@ -58,9 +59,6 @@ const FOLD_PLPGSQL = `
 const FOLD_SQL = `
       CREATE OR REPLACE FUNCTION executions.fold_slot_releases() RETURNS void LANGUAGE sql VOLATILE AS $fn$${FOLD_BODY}
       $fn$`;
-
-/** Running runs of a scope ('a:<agent id>' or 'w:<workspace id>'), from its shards. */
-const RUNNING = (scope: string) => `(SELECT coalesce(sum(s.running), 0) FROM executions.run_slots s WHERE s.scope = ${scope})`;
 
 const HEAD = `
 CREATE OR REPLACE FUNCTION executions.start_runs(p_runs jsonb, p_worker text, p_ttl_ms int)
@@ -178,34 +176,13 @@ const START_RUNS_RAN_AHEAD = `${HEAD}
   )
   SELECT ins.id, ins.status <> 'queued', ins.started_at FROM ins;${TAKE_SLOTS}`;
 
-/** start_runs as StartRunsBatched, CustomPlansInClaimFunctions and SlotReleasesAppendOnly left it. */
-const START_RUNS_BEFORE = `${HEAD}
-  -- Callers that answer before the run ends flush the WAL themselves (RunStore.flushWal).
-  PERFORM set_config('synchronous_commit', 'off', true);
-  PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);${LOCK.replace('    PERFORM executions.fold', '  PERFORM executions.fold')}
-  RETURN QUERY
-  WITH r AS (
-    SELECT x.* FROM jsonb_to_recordset(p_runs) AS x(${RECORD})${ADMITTED}
-  ), d AS (
-    SELECT r.*, (a.id IS NOT NULL) AS admit FROM r LEFT JOIN admitted a ON a.id = r.id
-  ), ins AS (
-    INSERT INTO executions.executions AS e (id, workspace_id, agent_id, agent_version, status, trigger_type, trigger_id, input, metadata,
-      callback_url, retry_of, idempotency_key, max_concurrency, workspace_concurrency, claimed_by, claim_token, claim_expires_at,
-      next_run_at, seq, log_seq, created_at, started_at)
-    SELECT d.id, d.workspace_id, d.agent_id, d.agent_version, CASE WHEN d.admit THEN 'running' ELSE 'queued' END, d.trigger_type,
-      d.trigger_id, d.input, d.metadata, d.callback_url, d.retry_of, d.idempotency_key, d.max_concurrency, d.workspace_concurrency,
-      CASE WHEN d.admit THEN p_worker END, CASE WHEN d.admit THEN d.token END,
-      CASE WHEN d.admit THEN now() + make_interval(secs => p_ttl_ms / 1000.0) END,
-      CASE WHEN d.admit THEN now() + make_interval(secs => p_ttl_ms / 1000.0) ELSE now() END,
-      CASE WHEN d.admit THEN 1 ELSE 0 END, 1, d.created_at, CASE WHEN d.admit THEN now() END
-      FROM d ORDER BY d.ord
-    ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-    RETURNING e.id, e.status, e.started_at
-  ), l AS (
-    INSERT INTO executions.execution_logs (execution_id, seq, at, level, step_id, message, data)
-    SELECT ins.id, 1, d.created_at, d.log_level, NULL, d.log_message, d.log_data FROM ins JOIN d ON d.id = ins.id
-  ), o AS (
-    INSERT INTO executions.outbox (id, subject, payload, request_id)
-    SELECT d.event_id, d.event_subject, d.event_payload, d.request_id FROM ins JOIN d ON d.id = ins.id
+/** start_runs as StartRunsBatched created it and CustomPlansInClaimFunctions and SlotReleasesAppendOnly patched it. */
+const START_RUNS_BEFORE = START_RUNS_FUNCTION.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION')
+  .replace(
+    "PERFORM set_config('synchronous_commit', 'off', true);",
+    "PERFORM set_config('synchronous_commit', 'off', true);\n  PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);",
   )
-  SELECT ins.id, ins.status = 'running', ins.started_at FROM ins;${TAKE_SLOTS}`;
+  .replace(
+    'PERFORM pg_advisory_xact_lock(7263501);',
+    'PERFORM pg_advisory_xact_lock(7263501);\n  PERFORM executions.fold_slot_releases();',
+  );
