@@ -1,5 +1,6 @@
 import { encodeCursor, serviceDataSourceOptions } from '@agentry/common';
-import { createTestDatabase, TestDatabase } from '@agentry/testing';
+import { createTestDatabase, TestDatabase, waitFor } from '@agentry/testing';
+import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { migrations } from '../src/database/migrations';
 import { ExecutionsRepository } from '../src/runs/executions.repository';
@@ -76,8 +77,10 @@ describe('executions store (PostgreSQL)', () => {
   });
 
   describe(RunQuota.name, () => {
+    const logger = pino({ level: 'silent' });
+
     it("refuses the run after a free plan's 1,000 runs of the day with QUOTA_EXCEEDED, across replicas", async () => {
-      const [a, b] = [new RunQuota(ds), new RunQuota(ds)];
+      const [a, b] = [new RunQuota(ds, logger), new RunQuota(ds, logger)];
       const day = new Date('2026-11-23T12:00:00Z');
 
       for (let i = 0; i < 1000; i++) await (i % 2 ? a : b).take('wks_quota', 'free', day);
@@ -92,8 +95,31 @@ describe('executions store (PostgreSQL)', () => {
       ]);
     });
 
+    it('leases the next share while half of the last is left, before it runs out', async () => {
+      const quota = new RunQuota(ds, logger);
+      const day = new Date('2026-11-23T12:00:00Z');
+      const queries = jest.spyOn(ds, 'query');
+
+      // pro: 100,000 runs a day, leased 100 at a time.
+      const leasedAt: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        const before = queries.mock.calls.length;
+        await quota.take('wks_ahead', 'pro', day);
+        if (queries.mock.calls.length > before) leasedAt.push(i);
+        await new Promise((r) => setImmediate(r));
+      }
+      queries.mockRestore();
+
+      // The first take leases; each later lease is issued by the take that leaves half a share (50), not by one
+      // that finds none left (takes 100 and 200).
+      expect(leasedAt).toEqual([0, 49, 149, 249]);
+      const granted = async () =>
+        Number((await ds.query(`SELECT granted FROM executions.run_quotas WHERE workspace_id = 'wks_ahead'`))[0].granted);
+      expect(await waitFor(async () => (await granted()) === 400, 5_000)).toBe(true);
+    });
+
     it('does not count runs of callers without a plan', async () => {
-      await expect(new RunQuota(ds).take('wks_system', undefined)).resolves.toBeUndefined();
+      await expect(new RunQuota(ds, logger).take('wks_system', undefined)).resolves.toBeUndefined();
     });
   });
 });

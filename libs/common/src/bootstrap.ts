@@ -1,10 +1,12 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig } from './config/load-config';
 import { ServiceConfig } from './config/service.config';
 import { createLogger, PinoNestLogger } from './logging/logger';
+import { RpcServerNats } from './rpc/rpc-server-nats';
+import { cacheValidationMetadata } from './validation-metadata-cache';
 
 export interface BootstrapOptions<C extends ServiceConfig> {
   name: string;
@@ -32,6 +34,7 @@ export async function bootstrapService<C extends ServiceConfig>(options: Bootstr
     throw err;
   }
   const logger = createLogger(options.name, config.LOG_LEVEL);
+  cacheValidationMetadata();
   const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter(options.fastify?.(config)), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -40,8 +43,12 @@ export async function bootstrapService<C extends ServiceConfig>(options: Bootstr
   if (options.rpc !== false) {
     app.connectMicroservice<MicroserviceOptions>(
       {
-        transport: Transport.NATS,
-        options: { servers: config.NATS_URL.split(','), queue: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+        strategy: new RpcServerNats({
+          servers: config.NATS_URL.split(','),
+          queue: options.name,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 250,
+        }),
       },
       { inheritAppConfig: true },
     );

@@ -1,6 +1,7 @@
 import { connect, NatsConnection, nanos } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '@agentry/contracts';
+import { skipErrorsOfSettledRequests } from './settled-requests';
 
 export interface NatsHandles {
   nc: NatsConnection;
@@ -10,6 +11,7 @@ export interface NatsHandles {
 
 /** Connects with unlimited reconnects: a NATS restart pauses the service, it does not kill it. */
 export async function connectNats(url: string, name: string): Promise<NatsHandles> {
+  skipErrorsOfSettledRequests();
   const nc = await connect({
     servers: url.split(','),
     name,
