@@ -3,7 +3,7 @@ import { FakeHttp } from './support/fake-http';
 import { createAgent, getExecution, startAsync, stepsAgent, waitForExecution } from './support/runs';
 
 /** Short claims and a fast poll, so a dead worker's runs are taken over within seconds. */
-const ENGINE_ENV = { AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true', CLAIM_TTL_MS: '3000', POLL_INTERVAL_MS: '200' };
+const ENGINE_ENV = { AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true', CLAIM_TTL_MS: '3000', POLL_INTERVAL_MS: '200', SHUTDOWN_GRACE_MS: '2000' };
 
 async function runsFinished(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -87,6 +87,39 @@ describe('durable execution (a private stack whose executions process is killed)
     expect(hitsOf('/k2-last', id)).toBe(1);
     const logs = (await session.get(`/v1/executions/${id}/logs`)).body.data.map((l: { message: string }) => l.message);
     expect(logs).toContain('Run resumed');
+  });
+
+  it('answers a sync caller whose run a graceful stop hands back with 202 and the run, not at its wait timeout; the run ends once after restart', async () => {
+    fake.json('/g-first', 200, { ok: true }).hold('/g-hang').json('/g-last', 200, { ok: true });
+    const agent = await createAgent(session.client, stepsAgent([post('/g-first'), post('/g-hang'), post('/g-last')]));
+    // The caller would wait up to five minutes: past this test's own timeout, so only an answer at the stop passes.
+    const answer = session.client.post(`/v1/agents/${agent.id}/runs`, { input: {}, wait_timeout_ms: 300_000 });
+    expect(await waitFor(async () => fake.heldCount('/g-hang') === 1, 10_000)).toBe(true);
+
+    const stopped = stack.stopService('executions');
+    const res = await answer;
+    await stopped;
+
+    expect(res.status).toBe(202);
+    const id = res.body.execution_id;
+    expect(id).toMatch(/^exe_/);
+    expect(['queued', 'running']).toContain(res.body.status);
+
+    const releaser = setInterval(() => fake.release('/g-hang'), 100);
+    try {
+      await stack.startService('executions');
+      const done = await waitForExecution(session.client, id);
+      expect(done.status).toBe('succeeded');
+      expect(done.steps.map((s) => [s.step_id, s.status])).toEqual([
+        ['g_first', 'succeeded'],
+        ['g_hang', 'succeeded'],
+        ['g_last', 'succeeded'],
+      ]);
+    } finally {
+      clearInterval(releaser);
+    }
+    expect(hitsOf('/g-first', id)).toBe(1);
+    expect(hitsOf('/g-last', id)).toBe(1);
   });
 
   describe('with two executions replicas', () => {

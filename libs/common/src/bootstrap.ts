@@ -43,12 +43,11 @@ export async function bootstrapService<C extends ServiceConfig>(options: Bootstr
   if (options.rpc !== false) {
     app.connectMicroservice<MicroserviceOptions>(
       {
-        strategy: new RpcServerNats({
-          servers: config.NATS_URL.split(','),
-          queue: options.name,
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: 250,
-        }),
+        strategy: new RpcServerNats(
+          { servers: config.NATS_URL.split(','), queue: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+          // Answers in hand are due within milliseconds once a service's own drain (beforeApplicationShutdown) is done.
+          Math.min(5_000, config.SHUTDOWN_GRACE_MS),
+        ),
       },
       { inheritAppConfig: true },
     );

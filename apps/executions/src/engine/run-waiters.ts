@@ -16,11 +16,13 @@ interface Waiter {
 export class RunWaiters {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly remote = new Map<string, Subscription>();
+  private closed = false;
 
   constructor(@Inject(NATS) private readonly nats: NatsHandles) {}
 
-  /** The finished execution, or null when `timeoutMs` passes first. */
+  /** The finished execution, or null when `timeoutMs` passes first (or at once once this process is stopping). */
   wait(executionId: string, timeoutMs: number, watchRemote = false): Promise<ExecutionView | null> {
+    if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
       const set = this.waiters.get(executionId) ?? new Set<Waiter>();
       this.waiters.set(executionId, set);
@@ -46,6 +48,15 @@ export class RunWaiters {
     const set = this.waiters.get(view.id);
     if (!set) return;
     for (const w of [...set]) w.done(view);
+  }
+
+  /**
+   * This process is stopping and runs no more: every caller still waiting is answered now with null (its run goes
+   * on elsewhere or after a restart; the caller answers with the run as it stands), and so is every later one.
+   */
+  closeAll(): void {
+    this.closed = true;
+    for (const set of [...this.waiters.values()]) for (const w of [...set]) w.done(null);
   }
 
   /** The run left this process (suspended, handed over): listen for its end wherever it happens. */

@@ -1,6 +1,6 @@
 import { ExecutionsInternal } from '@agentry/contracts';
 import { LOGGER, NATS, NatsHandles, SERVICE_CONFIG } from '@agentry/common';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -13,6 +13,7 @@ import { DefinitionCache } from './definition/definition-cache';
 import { ActiveRun, ExecuteResult, RunExecutor } from './run-executor';
 import { ExecutionRecord, StepRecord } from './run-record';
 import { ClaimedRun, RunStore } from './run-store';
+import { RunWaiters } from './run-waiters';
 
 const inflightGauge = new Gauge({ name: 'agentry_executions_inflight_runs', help: 'Runs this process executes now' });
 
@@ -37,10 +38,11 @@ const TIMER_HORIZON_MS = 10 * 60_000;
  * them, up to WORKER_CONCURRENCY at once. It is woken by runs it accepted itself, by `executions.wake`
  * from any replica, by local timers for wake-ups it knows of, and by a slow poll (the safety net).
  * Heartbeats keep its claims alive; on shutdown it stops claiming, lets runs finish within the grace
- * period, then hands the rest back.
+ * period, hands the rest back, and answers the sync callers still waiting here with their runs as they
+ * stand, all while the RPC server can still send those answers (before Nest closes it).
  */
 @Injectable()
-export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Worker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly inflight = new Map<string, { run: ActiveRun; done: Promise<void> }>();
   /** Slots promised to starts whose insert (and claim) is in flight. */
@@ -56,6 +58,7 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
   private pollTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
   private vacuumTimer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
 
   constructor(
     private readonly store: RunStore,
@@ -65,6 +68,7 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(NATS) private readonly nats: NatsHandles,
     @Inject(SERVICE_CONFIG) private readonly config: ExecutionsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly waiters: RunWaiters,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -84,7 +88,18 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     this.kick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before Nest closes the RPC server: the answers to sync callers of the runs here must still go out. */
+  beforeApplicationShutdown(): Promise<void> {
+    this.draining ??= this.drain();
+    return this.draining;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    this.draining ??= this.drain();
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
     this.stopping = true;
     clearInterval(this.pollTimer);
     clearInterval(this.heartbeatTimer);
@@ -97,6 +112,9 @@ export class Worker implements OnApplicationBootstrap, OnApplicationShutdown {
     await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, grace))]);
     for (const { run } of this.inflight.values()) run.stop.abort(new Error('shutdown'));
     await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
+    // The runs still going were handed back: their sync callers get them as they stand (a 202), now, not at
+    // their wait timeout.
+    this.waiters.closeAll();
   }
 
   /**

@@ -56,7 +56,7 @@ describe(HttpStep.name, () => {
   });
 
   afterAll(async () => {
-    await Promise.all(steps.map((s) => s.onModuleDestroy()));
+    await Promise.all(steps.map((s) => s.onApplicationShutdown()));
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
   });

@@ -1,5 +1,5 @@
 import { checkOutboundUrl, createOutboundAgent, OutboundError, SERVICE_CONFIG } from '@agentry/common';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Agent, Dispatcher, interceptors, request } from 'undici';
 import { ExecutionsConfig } from '../../config/executions.config';
 import { ConnectionAuth, ConnectionCredentials } from '../http/connection-credentials';
@@ -26,7 +26,7 @@ interface HttpRequestSpec {
  * also marks that connection failed (connections.report_auth_failure, `http_step`).
  */
 @Injectable()
-export class HttpStep implements StepRunner, OnModuleDestroy {
+export class HttpStep implements StepRunner, OnApplicationShutdown {
   readonly type = 'http' as const;
   private readonly agent: Agent;
   private readonly dispatcher: Dispatcher;
@@ -43,7 +43,11 @@ export class HttpStep implements StepRunner, OnModuleDestroy {
     this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: 5 }));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * After the worker's drain (beforeApplicationShutdown) has aborted the steps still running: closing the agent
+   * waits for its requests, so closing it earlier (onModuleDestroy) held a graceful stop on any request that hung.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.close().catch(() => undefined);
   }
 
