@@ -30,7 +30,7 @@ export interface ActiveRun {
   /** Aborted on shutdown or when the claim is lost: the run is handed back unrecorded. */
   stop: AbortController;
   /** Running ahead of its insert (runAhead): its one commit, at its end, is kept here instead of written. */
-  ahead?: { result: RanAhead | null };
+  ahead?: { result: RanAhead | null; counts: (() => void)[] };
 }
 
 /** What the worker does next with a run the executor returned. */
@@ -131,7 +131,7 @@ export class RunExecutor {
       resumed: false,
       cancel: new AbortController(),
       stop: new AbortController(),
-      ahead: { result: null },
+      ahead: { result: null, counts: [] },
     };
     try {
       await this.drive(run, new Pending());
@@ -142,9 +142,23 @@ export class RunExecutor {
     return run.ahead!.result;
   }
 
+  /**
+   * What ran ahead was inserted as it ran (start_runs admitted it): its metrics count now. One that was dropped
+   * counts nothing, since the run then runs (and counts) the usual way.
+   */
+  static countAhead(ahead: RanAhead): void {
+    for (const count of ahead.counts) count();
+  }
+
+  /** Counts a metric now, or, for a run running ahead of its insert, once what ran ahead is kept (countAhead). */
+  private count(run: ActiveRun, inc: () => void): void {
+    if (run.ahead) run.ahead.counts.push(inc);
+    else inc();
+  }
+
   private async drive(run: ActiveRun, p: Pending): Promise<ExecuteResult> {
     const { exe, def } = run;
-    runsStarted.inc();
+    this.count(run, () => runsStarted.inc());
     exe.status = 'running';
     p.statusChanged = true;
     this.event(run, p, ExecutionsEvents.started);
@@ -286,7 +300,7 @@ export class RunExecutor {
       this.closeStep(rec, now);
       p.steps.set(step.position, rec);
       recordInScope(scope, rec);
-      stepsFinished.inc({ type: step.type, status: 'succeeded' });
+      this.count(run, () => stepsFinished.inc({ type: step.type, status: 'succeeded' }));
       this.event(run, p, ExecutionsEvents.stepCompleted, { step_id: step.id });
       this.log(p, 'info', step.id, `Step ${step.id} succeeded in ${attemptMs} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       if (o.type === 'stop') return this.finishSucceeded(run, p, output, scope);
@@ -327,7 +341,7 @@ export class RunExecutor {
     this.closeStep(rec, now);
     p.steps.set(step.position, rec);
     recordInScope(scope, rec);
-    stepsFinished.inc({ type: step.type, status: 'failed' });
+    this.count(run, () => stepsFinished.inc({ type: step.type, status: 'failed' }));
     this.event(run, p, ExecutionsEvents.stepCompleted, { step_id: step.id });
     this.log(p, 'error', step.id, `Step ${step.id} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${err.message}`, {
       code: err.code,
@@ -480,7 +494,8 @@ export class RunExecutor {
     exe.duration_ms = now.getTime() - Date.parse(exe.started_at ?? exe.created_at);
     exe.summary = summarize(exe, run.steps.values());
     p.statusChanged = true;
-    runsFinished.inc({ status: exe.status });
+    const status = exe.status;
+    this.count(run, () => runsFinished.inc({ status }));
     this.event(run, p, subject);
     this.log(
       p,
@@ -504,7 +519,7 @@ export class RunExecutor {
     const { exe } = run;
     if (run.ahead) {
       if (!release || !TERMINAL.includes(exe.status)) throw new NotAheadError('the run needs the database before its end');
-      run.ahead.result = { exe, steps: [...run.steps.values()], logs: p.logs, events: p.events };
+      run.ahead.result = { exe, steps: [...run.steps.values()], logs: p.logs, events: p.events, counts: run.ahead.counts };
       return false;
     }
     const effects = [...p.steps.values()].some((s) => s.status !== 'skipped' && !run.def.steps[s.position]?.runner?.pure);

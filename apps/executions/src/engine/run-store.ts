@@ -33,6 +33,8 @@ export interface RanAhead {
   steps: StepRecord[];
   logs: LogLine[];
   events: OutboxRow[];
+  /** Its metrics, counted only if it is kept (RunExecutor.countAhead). */
+  counts: (() => void)[];
 }
 
 export interface InsertedRun {

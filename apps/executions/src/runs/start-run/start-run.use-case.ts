@@ -118,6 +118,7 @@ export class StartRunUseCase {
       // It was inserted finished, and that statement waited for the disk. No progress message: nobody could be
       // listening (a run's progress is followed by its id, which nobody had before this insert).
       this.worker.unreserve();
+      RunExecutor.countAhead(ahead);
       const view = toExecutionView(ahead.exe, ahead.steps);
       return msg.async ? { completed: false, execution: toExecutionView(exe, []) } : { completed: true, execution: view };
     }
