@@ -5,19 +5,24 @@
 //   1. async runs: BENCH_ASYNC_CLIENTS clients trigger runs for BENCH_ASYNC_SECONDS; runs completed per
 //      second and the p50/p99 time from trigger (client send) to `succeeded` (the run's finished_at);
 //   2. sync runs at 50 clients: runs per second;  3. sync runs at 10 clients, then 1 client: p50/p99 latency;
-//   4. each service's RSS at the end;  5. per run: database transactions (all services) and CPU ms per service.
-// Knobs: BENCH_ASYNC_SECONDS (60), BENCH_SYNC_SECONDS (20), BENCH_ASYNC_CLIENTS (64), BENCH_WARMUP_RUNS (2000).
+//   4. each service's RSS at the end;  5. per run: database transactions (all services) and CPU ms per service;
+//   6. runs of an agent with an effectful step (an `http` POST to a receiver in this process on 127.0.0.1, then a
+//      `transform`): async runs completed per second and sync latency at 10 clients, for the path that commits per step.
+// Knobs: BENCH_ASYNC_SECONDS (60), BENCH_SYNC_SECONDS (20), BENCH_ASYNC_CLIENTS (64), BENCH_WARMUP_RUNS (2000),
+// BENCH_HTTP_SECONDS (20; 0 skips phase 6).
 'use strict';
 const { spawnSync, execSync } = require('node:child_process');
 const os = require('node:os');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const http = require('node:http');
 
 const root = join(__dirname, '..');
 const ASYNC_SECONDS = Number(process.env.BENCH_ASYNC_SECONDS || 60);
 const SYNC_SECONDS = Number(process.env.BENCH_SYNC_SECONDS || 20);
 const ASYNC_CLIENTS = Number(process.env.BENCH_ASYNC_CLIENTS || 64);
 const WARMUP_RUNS = Number(process.env.BENCH_WARMUP_RUNS || 2000);
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
 const SERVICES = ['gateway', 'agents', 'executions'];
 
 function build() {
@@ -109,7 +114,8 @@ async function main() {
     services: SERVICES,
     label: 'bench_executions',
     env: { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10' },
-    perServiceEnv: { executions: { WORKER_CONCURRENCY: '1000' } },
+    // The effectful phase calls a receiver on 127.0.0.1, which the outbound address guard refuses by default.
+    perServiceEnv: { executions: { WORKER_CONCURRENCY: '1000', AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true' } },
   });
   const pg = new Client({ connectionString: stack.databaseUrl });
   await pg.connect();
@@ -261,6 +267,84 @@ async function main() {
     const sync1 = await syncPhase(1);
     const rss = await allMetrics(stack);
 
+    // 6. an effectful step: the run is inserted, then commits after its http step (no running ahead)
+    let effectful = null;
+    if (HTTP_SECONDS > 0) {
+      const receiver = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"ok":true}');
+        });
+      });
+      await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+      try {
+        const hook = `http://127.0.0.1:${receiver.address().port}/hook`;
+        const withHttp = await call('POST', '/v1/agents', key, {
+          ...agentFactory({ max_concurrency: 1000 }),
+          definition: {
+            steps: [
+              { id: 'notify', type: 'http', with: { method: 'POST', url: hook, body: { email: '{{ input.email }}' } } },
+              { id: 'score', type: 'transform', with: { expression: '{ "notified": steps.notify.output.status = 200 }' } },
+            ],
+            output: 'steps.score.output',
+          },
+        });
+        if (withHttp.status !== 201) throw new Error(`agent with an http step: ${JSON.stringify(withHttp.body)}`);
+        const httpPath = `/v1/agents/${withHttp.body.id}/runs`;
+        const runHttp = async (asyncRun) => {
+          const res = await call('POST', httpPath, key, { input, async: asyncRun });
+          if (res.status !== (asyncRun ? 202 : 200)) {
+            failures.count++;
+            failures.last = `${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+          }
+          return res;
+        };
+        console.log(`effectful: async, ${ASYNC_CLIENTS} clients for ${HTTP_SECONDS} s…`);
+        const ids = [];
+        const e0 = Date.now();
+        await load(pool, ASYNC_CLIENTS, e0 + HTTP_SECONDS * 1000, async () => {
+          const res = await runHttp(true);
+          if (res.status === 202) ids.push(res.body.execution_id);
+        });
+        const e1 = Date.now();
+        for (;;) {
+          const { n } = (
+            await pg.query(`SELECT count(*)::int AS n FROM executions.executions WHERE id = ANY($1::text[]) AND finished_at IS NULL`, [ids])
+          ).rows[0];
+          if (n === 0) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const done = (
+          await pg.query(
+            `SELECT count(*) FILTER (WHERE status = 'succeeded' AND extract(epoch FROM finished_at) * 1000 BETWEEN $2 AND $3)::int AS in_window,
+                    count(*) FILTER (WHERE status <> 'succeeded')::int AS not_succeeded
+               FROM executions.executions WHERE id = ANY($1::text[])`,
+            [ids, e0, e1],
+          )
+        ).rows[0];
+        console.log(`effectful: sync, 10 clients for ${HTTP_SECONDS} s…`);
+        const lat = [];
+        const s0 = Date.now();
+        await load(pool, 10, s0 + HTTP_SECONDS * 1000, async () => {
+          const t = Date.now();
+          const res = await runHttp(false);
+          if (res.status === 200 && res.body.status === 'succeeded') lat.push(Date.now() - t);
+        });
+        lat.sort((a, b) => a - b);
+        effectful = {
+          asyncPerSecond: done.in_window / ((e1 - e0) / 1000),
+          accepted: ids.length,
+          notSucceeded: done.not_succeeded,
+          sync10PerSecond: lat.length / ((Date.now() - s0) / 1000),
+          p50: percentile(lat, 50),
+          p99: percentile(lat, 99),
+        };
+      } finally {
+        await new Promise((r) => receiver.close(r));
+      }
+    }
+
     console.log('\nresults');
     console.log(
       `  async  ${fmt(asyncResult.completedPerSecond, 'runs/s')} completed (${asyncResult.accepted} accepted, ${asyncResult.notSucceeded} not succeeded), trigger → succeeded p50 ${fmt(asyncResult.p50)}, p99 ${fmt(asyncResult.p99)}`,
@@ -281,6 +365,11 @@ async function main() {
     console.log(
       `  machine CPU busy during the async phase: ${(asyncResult.machineBusy * 100).toFixed(0)} % of ${os.cpus().length} cores (PostgreSQL, NATS and this client included)`,
     );
+    if (effectful) {
+      console.log(
+        `  effectful (http step, then transform): async ${fmt(effectful.asyncPerSecond, 'runs/s')} completed (${effectful.accepted} accepted, ${effectful.notSucceeded} not succeeded); sync 10 clients ${fmt(effectful.sync10PerSecond, 'runs/s')}, p50 ${fmt(effectful.p50)}, p99 ${fmt(effectful.p99)}`,
+      );
+    }
     if (failures.count) console.log(`  failed requests: ${failures.count} (last: ${failures.last})`);
   } finally {
     await pool.close().catch(() => undefined);
