@@ -1,5 +1,6 @@
 import { encodeCursor, serviceDataSourceOptions } from '@agentry/common';
 import { createTestDatabase, TestDatabase, waitFor } from '@agentry/testing';
+import { Client } from 'pg';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { migrations } from '../src/database/migrations';
@@ -73,6 +74,53 @@ describe('executions store (PostgreSQL)', () => {
         'exe_01M80000000000000000999927', // the extra row that tells there is a next page
       ]);
       expect(next[0].id).toBe('exe_01M80000000000000000999927');
+    });
+  });
+
+  describe('reading one run', () => {
+    it('reads the run and its steps from one snapshot, even when a commit lands between the two reads', async () => {
+      const id = 'exe_01M9SNAPSH0T000000000000';
+      await ds.query(
+        `INSERT INTO executions.executions (id, workspace_id, agent_id, agent_version, status, trigger_type, input, max_concurrency)
+         VALUES ($1, 'wks_snap', 'agt_snap', 1, 'waiting', 'api', '{}', 10)`,
+        [id],
+      );
+      const step = (position: number) =>
+        `INSERT INTO executions.execution_steps (execution_id, position, step_id, type, status) VALUES ('${id}', ${position}, 's${position}', 'http', 'succeeded')`;
+      await ds.query(step(0));
+      // The run's end, committed while the read is between its two statements.
+      const writer = new Client({ connectionString: db.url });
+      await writer.connect();
+      await writer.query('BEGIN');
+      await writer.query(`UPDATE executions.executions SET status = 'succeeded' WHERE id = $1`, [id]);
+      await writer.query(step(1));
+      await writer.query(step(2));
+      const createQueryRunner = ds.createQueryRunner.bind(ds);
+      let committed = false;
+      const spy = jest.spyOn(ds, 'createQueryRunner').mockImplementation((mode) => {
+        const runner = createQueryRunner(mode);
+        const query = runner.query.bind(runner);
+        runner.query = (async (sql: string, params?: unknown[]) => {
+          const out = await query(sql, params);
+          if (!committed && /FROM executions\.executions WHERE id/.test(sql)) {
+            committed = true;
+            await writer.query('COMMIT');
+          }
+          return out;
+        }) as typeof runner.query;
+        return runner;
+      });
+      try {
+        const seen = await new ExecutionsRepository(ds).withSteps('wks_snap', id);
+        expect(committed).toBe(true);
+        expect({ status: seen?.exe.status, steps: seen?.steps.length }).toEqual({ status: 'waiting', steps: 1 });
+      } finally {
+        spy.mockRestore();
+        await writer.end();
+      }
+      const after = await new ExecutionsRepository(ds).withSteps('wks_snap', id);
+      expect({ status: after?.exe.status, steps: after?.steps.length }).toEqual({ status: 'succeeded', steps: 3 });
+      expect(await new ExecutionsRepository(ds).withSteps('wks_other', id)).toBeNull();
     });
   });
 

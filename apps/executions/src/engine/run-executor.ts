@@ -31,6 +31,8 @@ export interface ActiveRun {
   stop: AbortController;
   /** Running ahead of its insert (runAhead): its one commit, at its end, is kept here instead of written. */
   ahead?: { result: RanAhead | null; counts: (() => void)[] };
+  /** Its insert wrote its start (`Run started`, the `started` event: startRecords), so it does not write it again. */
+  startWritten?: boolean;
 }
 
 /** What the worker does next with a run the executor returned. */
@@ -142,6 +144,21 @@ export class RunExecutor {
     return run.ahead!.result;
   }
 
+  /** What a new run writes as it starts: its `Run started` line and its `started` event. */
+  startRecords(exe: ExecutionRecord): { log: LogLine; event: OutboxRow } {
+    const envelope = this.outbox.envelope(ExecutionsEvents.started, exe.workspace_id, toEventData({ ...exe, status: 'running' }));
+    return {
+      log: {
+        at: new Date().toISOString(),
+        level: 'info',
+        step_id: null,
+        message: `Run started (agent version ${exe.agent_version})`,
+        data: null,
+      },
+      event: { id: envelope.id, subject: ExecutionsEvents.started, payload: envelope },
+    };
+  }
+
   /**
    * What ran ahead was inserted as it ran (start_runs admitted it): its metrics count now. One that was dropped
    * counts nothing, since the run then runs (and counts) the usual way.
@@ -160,9 +177,17 @@ export class RunExecutor {
     const { exe, def } = run;
     this.count(run, () => runsStarted.inc());
     exe.status = 'running';
-    p.statusChanged = true;
-    this.event(run, p, ExecutionsEvents.started);
-    this.log(p, 'info', null, run.resumed ? 'Run resumed' : `Run started (agent version ${exe.agent_version})`);
+    if (!run.startWritten) {
+      p.statusChanged = true;
+      if (run.resumed) {
+        this.event(run, p, ExecutionsEvents.started);
+        this.log(p, 'info', null, 'Run resumed');
+      } else {
+        const start = this.startRecords(exe);
+        p.events.push(start.event);
+        p.logs.push(start.log);
+      }
+    }
     if (exe.cancel_requested) return this.finishCancelled(run, p, null);
     const scope = buildScope(exe, run.steps.values());
     for (const step of def.steps) {

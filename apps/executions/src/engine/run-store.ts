@@ -25,6 +25,8 @@ export interface NewRun {
   claim: { worker: string; token: string; ttlMs: number } | null;
   /** It already ran to its end in memory (RunExecutor.runAhead): insert it finished if the limits admit it. */
   ahead: RanAhead | null;
+  /** Its `Run started` line and `started` event, written with it if it is claimed (see StartRunsWriteStart). */
+  started: { log: LogLine; event: OutboxRow } | null;
 }
 
 /** The end state of a run that ran ahead of its insert, with everything it wrote on the way. */
@@ -176,6 +178,13 @@ export class RunStore {
       token: run.claim?.token ?? null,
       claim: run.claim !== null,
       ahead: run.ahead && ranAheadPayload(run.ahead),
+      started: run.started && {
+        at: run.started.log.at,
+        message: run.started.log.message,
+        event_id: run.started.event.id,
+        event_subject: run.started.event.subject,
+        event_payload: run.started.event.payload,
+      },
     }));
     const rows: { id: string; claimed: boolean; started_at: Date | null }[] = await this.q(
       `SELECT id, claimed, started_at FROM executions.start_runs($1::jsonb, $2, $3)`,

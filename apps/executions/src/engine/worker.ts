@@ -22,6 +22,8 @@ export interface AdoptedRun {
   exe: ExecutionRecord;
   def: CompiledDefinition;
   token: string;
+  /** The insert wrote the run's start too (StartRunsWriteStart). */
+  startWritten: boolean;
 }
 
 /**
@@ -141,7 +143,7 @@ export class Worker implements OnApplicationBootstrap, BeforeApplicationShutdown
       void this.store.release([run.exe.id], this.id).catch(() => undefined);
       return;
     }
-    this.launch(this.newActive(run.exe, [], run.def, run.token, false));
+    this.launch({ ...this.newActive(run.exe, [], run.def, run.token, false), startWritten: run.startWritten });
   }
 
   /** Asks every replica to look for due work (a decision made a run due, or this one is full). */

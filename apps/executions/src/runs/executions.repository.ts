@@ -42,17 +42,24 @@ export class ExecutionsRepository {
     return found && toExecutionView(found.exe, found.steps);
   }
 
+  /**
+   * The run and its steps as of one snapshot. Read by two statements on two connections, a run could be seen
+   * finished with its last steps missing: a commit landing between the two reads (seen in the durability test
+   * under load: `succeeded` with one step of three).
+   */
   async withSteps(workspaceId: string, id: string): Promise<{ exe: ExecutionRecord; steps: ReturnType<typeof stepFromRow>[] } | null> {
-    const [exes, steps]: [Record<string, unknown>[], Record<string, unknown>[]] = await Promise.all([
-      this.ds.query(`SELECT * FROM executions.executions WHERE id = $1 AND workspace_id = $2`, [id, workspaceId]),
-      this.ds.query(
-        `SELECT s.* FROM executions.execution_steps s JOIN executions.executions e ON e.id = s.execution_id
-          WHERE s.execution_id = $1 AND e.workspace_id = $2 ORDER BY s.position`,
-        [id, workspaceId],
-      ),
-    ]);
-    if (!exes[0]) return null;
-    return { exe: executionFromRow(exes[0]), steps: steps.map(stepFromRow) };
+    return this.ds.transaction('REPEATABLE READ', async (m) => {
+      const exes: Record<string, unknown>[] = await m.query(`SELECT * FROM executions.executions WHERE id = $1 AND workspace_id = $2`, [
+        id,
+        workspaceId,
+      ]);
+      if (!exes[0]) return null;
+      const steps: Record<string, unknown>[] = await m.query(
+        `SELECT * FROM executions.execution_steps WHERE execution_id = $1 ORDER BY position`,
+        [id],
+      );
+      return { exe: executionFromRow(exes[0]), steps: steps.map(stepFromRow) };
+    });
   }
 
   async record(workspaceId: string, id: string): Promise<(ExecutionRecord & { claimed_by: string | null; claim_live: boolean }) | null> {

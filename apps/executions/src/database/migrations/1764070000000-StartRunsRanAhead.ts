@@ -101,7 +101,8 @@ const RECORD = `ord int, id text, workspace_id text, agent_id text, agent_versio
       max_concurrency int, workspace_concurrency int, created_at timestamptz, log_level text, log_message text, log_data jsonb,
       event_id text, event_subject text, event_payload jsonb, request_id text, token text, claim boolean`;
 
-const START_RUNS_RAN_AHEAD = `${HEAD}
+/** start_runs as this migration creates it (StartRunsWriteStart builds on it, and its down restores it). */
+export const START_RUNS_RAN_AHEAD = `${HEAD}
   -- A batch with a run that ran ahead to its end waits for the disk (its caller answers with the outcome); the others
   -- leave that to callers that answer before the run ends (RunStore.flushWal).
   IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_runs) x WHERE jsonb_typeof(x->'ahead') = 'object') THEN

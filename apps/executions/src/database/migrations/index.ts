@@ -8,6 +8,7 @@ import { CustomPlansInClaimFunctions1764040000000 } from './1764040000000-Custom
 import { SlotReleasesAppendOnly1764050000000 } from './1764050000000-SlotReleasesAppendOnly';
 import { DropStartRun1764060000000 } from './1764060000000-DropStartRun';
 import { StartRunsRanAhead1764070000000 } from './1764070000000-StartRunsRanAhead';
+import { StartRunsWriteStart1764080000000 } from './1764080000000-StartRunsWriteStart';
 
 export const migrations = [
   InitExecutions1763950000000,
@@ -20,4 +21,5 @@ export const migrations = [
   SlotReleasesAppendOnly1764050000000,
   DropStartRun1764060000000,
   StartRunsRanAhead1764070000000,
+  StartRunsWriteStart1764080000000,
 ];
