@@ -28,6 +28,7 @@ export * from './tokens';
 export * from './public.decorator';
 export * from './net/outbound-guard';
 export * from './expressions/template-string';
+export * from './expressions/guarded-jsonata';
 export * from './rpc/nats-rpc';
 export * from './consumer/event-consumers';
 export * from './crypto/sealed-secret';

@@ -1,9 +1,6 @@
-import { AppError } from '@agentry/common';
-import jsonata from 'jsonata';
+import { AppError, compileGuardedJsonata } from '@agentry/common';
+import type jsonata from 'jsonata';
 import { objectSchema, ToolDefinition } from '../tool';
-
-// The same guardrails as the engine's expressions: no endless loops, no gigantic sequences.
-const OPTIONS = { timeout: 2_000, stack: 500, sequence: 1_000_000 } as jsonata.JsonataOptions;
 
 /** `json.transform`: evaluates a JSONata expression against `data`. */
 export const jsonTransformTool: ToolDefinition = {
@@ -19,7 +16,8 @@ export const jsonTransformTool: ToolDefinition = {
   async execute(args) {
     let expr: jsonata.Expression;
     try {
-      expr = jsonata(String(args.expression), OPTIONS);
+      // The same guardrails as the engine's expressions: no endless loops, no gigantic sequences, no held event loop.
+      expr = compileGuardedJsonata(String(args.expression));
     } catch (err) {
       throw AppError.invalid('Invalid JSONata expression', [{ field: 'arguments.expression', reason: describe(err) }]);
     }

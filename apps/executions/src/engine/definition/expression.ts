@@ -1,4 +1,5 @@
-import jsonata from 'jsonata';
+import { compileGuardedJsonata } from '@agentry/common';
+import type jsonata from 'jsonata';
 
 /** What every expression of a run sees (SPEC §3): the input, earlier steps' outputs, and the run. */
 export interface EvalScope {
@@ -18,9 +19,6 @@ export class ExpressionError extends Error {
   }
 }
 
-// Guardrails: a user expression cannot spin a worker forever or build a gigantic sequence.
-const OPTIONS = { timeout: 2_000, stack: 500, sequence: 1_000_000 } as jsonata.JsonataOptions;
-
 export interface CompiledExpression {
   source: string;
   evaluate(scope: EvalScope): Promise<unknown>;
@@ -35,7 +33,8 @@ function describe(err: unknown): string {
 export function compileExpression(source: string, where: string): CompiledExpression {
   let expr: jsonata.Expression;
   try {
-    expr = jsonata(source, OPTIONS);
+    // Guardrails: a user expression cannot spin a worker forever, build a gigantic sequence or hold the event loop.
+    expr = compileGuardedJsonata(source);
   } catch (err) {
     throw new ExpressionError(describe(err), where);
   }

@@ -1,0 +1,72 @@
+import { compileGuardedJsonata, JSONATA_LIMITS } from './guarded-jsonata';
+
+/** Counts the event loop's turns while `work` runs: a timer that fires every millisecond. */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ turns: number; result: PromiseSettledResult<T> }> {
+  let turns = 0;
+  const timer = setInterval(() => turns++, 1);
+  try {
+    const [result] = await Promise.allSettled([work()]);
+    return { turns, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+// Long enough to outlast several 5 ms slices on any machine (tens of ms here), well within the 2 s cap.
+const N = 20_000;
+const SLOW = `$sum([1..${N}].($ * 2))`;
+const SUM = N * (N + 1);
+
+describe('compileGuardedJsonata', () => {
+  it('evaluates like JSONata', async () => {
+    const expr = compileGuardedJsonata('{ "email": $lowercase(input.email), "big": input.n > 100 }');
+    await expect(expr.evaluate({ input: { email: 'A@B.C', n: 250 } })).resolves.toEqual({ email: 'a@b.c', big: true });
+  });
+
+  it('lets the event loop take turns during a long evaluation, and still gets the right answer', async () => {
+    const expr = compileGuardedJsonata(SLOW, { ...JSONATA_LIMITS, sliceMs: 5 });
+    const { turns, result } = await turnsDuring(() => expr.evaluate({}));
+    expect(result).toEqual({ status: 'fulfilled', value: SUM });
+    expect(turns).toBeGreaterThan(0);
+  });
+
+  it('is what makes the difference: plain JSONata holds the event loop for the whole evaluation', async () => {
+    // The control for the test above, so that it cannot pass for another reason.
+    const jsonata = (await import('jsonata')).default;
+    const expr = jsonata(SLOW);
+    const { turns, result } = await turnsDuring(() => expr.evaluate({}));
+    expect(result.status).toBe('fulfilled');
+    expect(turns).toBe(0);
+  });
+
+  it('stops an evaluation at its time cap (D1012), with the event loop free meanwhile', async () => {
+    const expr = compileGuardedJsonata('($f := function($n) { $n > 0 ? $f($n - 1) + $f($n - 1) : 1 }; $f(40))', {
+      ...JSONATA_LIMITS,
+      timeoutMs: 150,
+      sliceMs: 5,
+    });
+    const { turns, result } = await turnsDuring(() => expr.evaluate({}));
+    expect(result.status).toBe('rejected');
+    expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'D1012' });
+    expect(turns).toBeGreaterThan(0);
+  });
+
+  it('keeps the depth and sequence caps', async () => {
+    const deep = compileGuardedJsonata('($f := function($n) { $f($n + 1) + 1 }; $f(0))');
+    await expect(deep.evaluate({})).rejects.toMatchObject({ code: 'D1011' });
+    const long = compileGuardedJsonata('[1..10]', { ...JSONATA_LIMITS, sequence: 5 });
+    await expect(long.evaluate({})).rejects.toMatchObject({ code: 'D2015' });
+  });
+
+  it('does not keep a short evaluation waiting behind a long one, and gives each evaluation its own slices', async () => {
+    const slow = compileGuardedJsonata(SLOW, { ...JSONATA_LIMITS, sliceMs: 5 });
+    const quick = compileGuardedJsonata('input.a + 1');
+    const order: string[] = [];
+    const long = slow.evaluate({}).then((v) => void order.push(`long ${v}`));
+    // Started once the long one has been under way for a while (its first slice has passed).
+    await new Promise((r) => setTimeout(r, 20));
+    const short = quick.evaluate({ input: { a: 1 } }).then((v) => void order.push(`short ${v}`));
+    await Promise.all([long, short]);
+    expect(order).toEqual(['short 2', `long ${SUM}`]);
+  });
+});
