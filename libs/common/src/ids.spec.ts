@@ -1,4 +1,4 @@
-import { ID_PREFIXES, isId, newId } from './ids';
+import { ID_PREFIXES, isId, newId, randomToken } from './ids';
 
 describe(newId.name, () => {
   it('returns the prefix, an underscore and a 26-character Crockford base32 ULID', () => {
@@ -55,5 +55,34 @@ describe(isId.name, () => {
   it('tells apart prefixes of different lengths', () => {
     expect(isId('hook', newId('hook'))).toBe(true);
     expect(isId('key', newId('hook'))).toBe(false);
+  });
+});
+
+describe(randomToken.name, () => {
+  it('gives 12 random bytes as base64url by default, and the length asked for', () => {
+    expect(randomToken()).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(Buffer.from(randomToken(32), 'base64url')).toHaveLength(32);
+  });
+
+  it('never repeats across many draws, across refills of its buffer', () => {
+    // 4,096 bytes a refill: 20,000 tokens of 12 bytes draw the buffer about 60 times.
+    const tokens = Array.from({ length: 20_000 }, () => randomToken());
+
+    expect(new Set(tokens).size).toBe(tokens.length);
+  });
+
+  it('spreads its bytes evenly (each byte value drawn about equally often)', () => {
+    const counts = new Array<number>(256).fill(0);
+    for (let i = 0; i < 4_000; i++) for (const b of Buffer.from(randomToken(64), 'base64url')) counts[b]++;
+
+    // 256,000 bytes: 1,000 expected per value; a fixed or patterned source would miss this by far.
+    expect(Math.min(...counts)).toBeGreaterThan(800);
+    expect(Math.max(...counts)).toBeLessThan(1_200);
+  });
+
+  it('refuses sizes it cannot draw at once', () => {
+    expect(() => randomToken(0)).toThrow(RangeError);
+    expect(() => randomToken(65)).toThrow(RangeError);
+    expect(() => randomToken(1.5)).toThrow(RangeError);
   });
 });

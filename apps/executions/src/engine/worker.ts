@@ -1,5 +1,5 @@
 import { ExecutionsInternal } from '@agentry/contracts';
-import { LOGGER, NATS, NatsHandles, SERVICE_CONFIG } from '@agentry/common';
+import { LOGGER, NATS, NatsHandles, randomToken, SERVICE_CONFIG } from '@agentry/common';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
@@ -126,7 +126,7 @@ export class Worker implements OnApplicationBootstrap, BeforeApplicationShutdown
   reserve(): { worker: string; token: string; ttlMs: number } | null {
     if (this.stopping || this.inflight.size + this.reserved >= this.config.WORKER_CONCURRENCY) return null;
     this.reserved++;
-    return { worker: this.id, token: randomBytes(12).toString('base64url'), ttlMs: this.config.CLAIM_TTL_MS };
+    return { worker: this.id, token: randomToken(), ttlMs: this.config.CLAIM_TTL_MS };
   }
 
   /** The insert did not claim the run (full limits, or a queue ahead of it): it waits for claim_runs. */
@@ -170,7 +170,7 @@ export class Worker implements OnApplicationBootstrap, BeforeApplicationShutdown
           return;
         }
         const batch = Math.min(room, this.config.CLAIM_BATCH_SIZE);
-        const token = randomBytes(12).toString('base64url');
+        const token = randomToken();
         const claimed = await this.store.claim(batch, this.id, token, this.config.CLAIM_TTL_MS);
         this.saturated = claimed.length >= batch;
         if (claimed.length === 0) this.backlog = false;
