@@ -1,6 +1,6 @@
 import { LOGGER, Logger, NATS, NatsHandles, SERVICE_CONFIG } from '@agentry/common';
 import { ConnectionsInternal, McpChangedMessage } from '@agentry/contracts';
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ConnectionsConfig } from '../../config/connections.config';
 import { McpCallOptions, McpServerConfig, McpSession } from './mcp-session';
@@ -16,12 +16,15 @@ export interface McpConnectionRef {
  * MCP sessions, one per connection, kept open so tools/list answers come from the cache and
  * `notifications/tools/list_changed` reaches us. Idle sessions are closed; a failed one is replaced
  * on next use. Each replica holds its own sessions; a refresh or a connection change made on any replica
- * reaches all of them as `connections.mcp_changed` (McpChangeBroadcast).
+ * reaches all of them as `connections.mcp_changed` (McpChangeBroadcast). A stop lets the calls under way finish
+ * before it closes the sessions (beforeApplicationShutdown).
  */
 @Injectable()
-export class McpSessionPool implements OnApplicationBootstrap, OnModuleDestroy {
+export class McpSessionPool implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sessions = new Map<string, McpSession>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Listings and calls under way, each settled (never rejecting): what a stop waits for. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ConnectionsConfig,
@@ -49,7 +52,15 @@ export class McpSessionPool implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  async listTools(conn: McpConnectionRef, refresh = false): Promise<Tool[]> {
+  listTools(conn: McpConnectionRef, refresh = false): Promise<Tool[]> {
+    return this.track(this.list(conn, refresh));
+  }
+
+  callTool(conn: McpConnectionRef, name: string, args: Record<string, unknown>, options: McpCallOptions): Promise<CallToolResult> {
+    return this.track(this.call(conn, name, args, options));
+  }
+
+  private async list(conn: McpConnectionRef, refresh: boolean): Promise<Tool[]> {
     const session = this.session(conn);
     try {
       return await session.listTools(this.config.MCP_LIST_TIMEOUT_MS, refresh);
@@ -59,7 +70,12 @@ export class McpSessionPool implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  async callTool(conn: McpConnectionRef, name: string, args: Record<string, unknown>, options: McpCallOptions): Promise<CallToolResult> {
+  private async call(
+    conn: McpConnectionRef,
+    name: string,
+    args: Record<string, unknown>,
+    options: McpCallOptions,
+  ): Promise<CallToolResult> {
     const session = this.session(conn);
     try {
       return await session.callTool(name, args, options);
@@ -83,10 +99,35 @@ export class McpSessionPool implements OnApplicationBootstrap, OnModuleDestroy {
     else void this.drop(connectionId, s);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * A stop: Nest closes the RPC server only after its shutdown hooks, and that close waits for the answers in
+   * hand, so a tool call under way must still reach its server. The sessions close once the calls in flight
+   * (including any that arrive meanwhile) have ended, or after SHUTDOWN_GRACE_MS − 1 s. Closing them at once
+   * (onModuleDestroy, as before) failed every call in flight with "Connection closed".
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
+    const deadline = Date.now() + Math.max(0, this.config.SHUTDOWN_GRACE_MS - 1_000);
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([...this.inFlight]),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
+      ]);
+      clearTimeout(timer);
+    }
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return work;
   }
 
   private session(conn: McpConnectionRef): McpSession {
