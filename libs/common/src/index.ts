@@ -5,6 +5,7 @@ export * from './errors';
 export * from './validation';
 export * from './validation-metadata-cache';
 export * from './leased-shares';
+export * from './wait-at-most';
 export * from './logging/logger';
 export * from './logging/request-context';
 export * from './database/data-source';

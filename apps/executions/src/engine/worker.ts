@@ -1,5 +1,5 @@
 import { ExecutionsInternal } from '@agentry/contracts';
-import { LOGGER, NATS, NatsHandles, randomToken, SERVICE_CONFIG } from '@agentry/common';
+import { LOGGER, NATS, NatsHandles, randomToken, SERVICE_CONFIG, waitAtMost } from '@agentry/common';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
@@ -111,7 +111,7 @@ export class Worker implements OnApplicationBootstrap, BeforeApplicationShutdown
     await this.claiming;
     const pending = [...this.inflight.values()].map((f) => f.done);
     const grace = Math.max(0, this.config.SHUTDOWN_GRACE_MS - 1_000);
-    await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, grace))]);
+    await waitAtMost(Promise.allSettled(pending), grace);
     for (const { run } of this.inflight.values()) run.stop.abort(new Error('shutdown'));
     await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
     // The runs still going were handed back: their sync callers get them as they stand (a 202), now, not at

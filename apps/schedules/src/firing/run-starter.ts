@@ -1,5 +1,5 @@
 import { ErrorCode } from '@agentry/contracts';
-import { AppError, LOGGER } from '@agentry/common';
+import { AppError, LOGGER, waitAtMost } from '@agentry/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -90,7 +90,7 @@ export class RunStarter {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     const waiting = this.queue.splice(0);
-    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, graceMs))]);
+    await waitAtMost(this.idle(), graceMs);
     await this.flush();
     try {
       await this.fires.release(

@@ -1,4 +1,4 @@
-import { LOGGER, Logger, Outbox, SERVICE_CONFIG } from '@agentry/common';
+import { LOGGER, Logger, Outbox, SERVICE_CONFIG, waitAtMost } from '@agentry/common';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Counter, Gauge, Histogram } from 'prom-client';
@@ -108,7 +108,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     // in-flight attempts may finish within the grace period; the rest are handed back untried
     const grace = Math.max(0, this.config.SHUTDOWN_GRACE_MS - 1_000);
     const all = Promise.allSettled([...this.tasks]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, grace).unref())]);
+    await waitAtMost(all, grace);
     this.stopping.abort();
     await all;
     await this.writer.drain();

@@ -1,4 +1,5 @@
 import { NatsContext, ServerNats } from '@nestjs/microservices';
+import { waitAtMost } from '../wait-at-most';
 
 type NatsServerOptions = ConstructorParameters<typeof ServerNats>[0];
 type NatsMsg = Parameters<ServerNats['getPublisher']>[0];
@@ -47,12 +48,7 @@ export class RpcServerNats extends ServerNats {
   override async close(): Promise<void> {
     for (const sub of (this as unknown as { subscriptions: { unsubscribe(): void }[] }).subscriptions) sub.unsubscribe();
     if (this.inFlight > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => (this.idle = resolve)),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, this.drainMs))),
-      ]);
-      clearTimeout(timer);
+      await waitAtMost(new Promise<void>((resolve) => (this.idle = resolve)), this.drainMs);
     }
     // The answers just sent may still sit in the client's buffer: a round trip to the server sends them first.
     await (this as unknown as { natsClient?: { flush(): Promise<void> } | null }).natsClient?.flush().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { LOGGER, Logger, NATS, NatsHandles, SERVICE_CONFIG } from '@agentry/common';
+import { LOGGER, Logger, NATS, NatsHandles, SERVICE_CONFIG, waitAtMost } from '@agentry/common';
 import { ConnectionsInternal, McpChangedMessage } from '@agentry/contracts';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -108,14 +108,7 @@ export class McpSessionPool implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
     const deadline = Date.now() + Math.max(0, this.config.SHUTDOWN_GRACE_MS - 1_000);
-    while (this.inFlight.size > 0 && Date.now() < deadline) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all([...this.inFlight]),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
-      ]);
-      clearTimeout(timer);
-    }
+    while (this.inFlight.size > 0 && Date.now() < deadline) await waitAtMost(Promise.all([...this.inFlight]), deadline - Date.now());
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
   }
