@@ -2,7 +2,7 @@ import jsonata from 'jsonata';
 
 /** Bounds on one evaluation of a user's JSONata expression. */
 export interface JsonataLimits {
-  /** Wall-clock cap on one evaluation (JSONata's D1012). */
+  /** Cap on the time one evaluation spends running (D1012); its waits for a turn of the event loop do not count. */
   timeoutMs: number;
   /** Nesting depth cap (D1011). */
   stack: number;
@@ -14,10 +14,17 @@ export interface JsonataLimits {
 
 export const JSONATA_LIMITS: JsonataLimits = { timeoutMs: 2_000, stack: 500, sequence: 1_000_000, sliceMs: 10 };
 
-/** Where an evaluation keeps the time it last gave the event loop a turn (on its own frame, `environment.base`). */
-const SLICE_STARTED = Symbol('agentry.jsonataSliceStarted');
+/** One evaluation's clock, kept on its own frame (`environment.base`). */
+interface EvalClock {
+  /** When its current slice began. */
+  sliceStarted: number;
+  /** Time it ran in the slices before this one. */
+  ran: number;
+}
 
-type EvalFrame = { base: { [SLICE_STARTED]?: number } };
+const CLOCK = Symbol('agentry.jsonataClock');
+
+type EvalFrame = { base: { [CLOCK]?: EvalClock } };
 
 /**
  * Compiles a user's expression with the guardrails (time, depth, sequence length) and makes its evaluation
@@ -25,26 +32,37 @@ type EvalFrame = { base: { [SLICE_STARTED]?: number } };
  * leaves the microtask queue: one that runs for its whole 2 s cap would hold the process for 2 s, with every
  * other run, NATS answer and claim heartbeat waiting behind it. Here, every node's evaluation first checks the
  * clock; once the evaluation has run `sliceMs` since its last turn, it waits for one `setImmediate`. An
- * expression that ends within a slice (nearly all) never waits. Throws JSONata's own error for bad syntax.
+ * expression that ends within a slice (nearly all) never waits.
+ *
+ * The time cap counts the slices only. JSONata's own cap is wall-clock from the start; with turns taken, that
+ * would charge an expression for the other runs' work done while it waited, and a busy process would fail
+ * expressions that pass when it is idle. The error is JSONata's own (D1012, with its message). Throws
+ * JSONata's error for bad syntax.
  */
 export function compileGuardedJsonata(source: string, limits: JsonataLimits = JSONATA_LIMITS): jsonata.Expression {
-  const expr = jsonata(source, { timeout: limits.timeoutMs, stack: limits.stack, sequence: limits.sequence } as jsonata.JsonataOptions);
-  const { sliceMs } = limits;
+  // JSONata's wall-clock timeout is off (0); the hook below keeps the cap instead.
+  const expr = jsonata(source, { timeout: 0, stack: limits.stack, sequence: limits.sequence } as jsonata.JsonataOptions);
+  const { sliceMs, timeoutMs } = limits;
   // JSONata looks this binding up (by its Symbol.for name) before evaluating each node, and awaits what it returns.
   expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, (_node: unknown, _input: unknown, frame: EvalFrame) => {
     const own = frame.base;
     const now = Date.now();
-    const since = own[SLICE_STARTED];
-    if (since === undefined) own[SLICE_STARTED] = now;
-    else if (now - since >= sliceMs) {
-      return new Promise<void>((resolve) =>
-        setImmediate(() => {
-          own[SLICE_STARTED] = Date.now();
-          resolve();
-        }),
-      );
+    const clock = own[CLOCK];
+    if (clock === undefined) {
+      own[CLOCK] = { sliceStarted: now, ran: 0 };
+      return undefined;
     }
-    return undefined;
+    const slice = now - clock.sliceStarted;
+    // JSONata fills in the message from the code, as for its own guardrails' errors.
+    if (clock.ran + slice > timeoutMs) throw Object.assign(new Error(), { code: 'D1012', value: timeoutMs });
+    if (slice < sliceMs) return undefined;
+    clock.ran += slice;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        clock.sliceStarted = Date.now();
+        resolve();
+      }),
+    );
   });
   return expr;
 }
