@@ -1,3 +1,4 @@
+import { NATS_PERMISSIONS, natsPasswordVariable } from '@agentry/contracts';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -74,6 +75,23 @@ describe('docker-compose.yml', () => {
       expect('AGENTRY_BOOTSTRAP_API_KEY' in envOf(services[name])).toBe(name === 'gateway');
       expect('AGENTRY_MASTER_KEY' in envOf(services[name])).toBe(name === 'connections');
     }
+  });
+
+  it.each(SERVICES)('signs %s in to NATS as its own user, with its own password', (name) => {
+    const env = envOf(services[name]);
+    expect(env.NATS_USER).toBe(name);
+    expect(env.NATS_PASSWORD).toMatch(new RegExp(`^\\$\\{${natsPasswordVariable(name)}:\\?`));
+  });
+
+  it('runs NATS with deploy/nats/auth.conf and a password for every user in it', () => {
+    const nats = services.nats as ComposeService & { volumes?: string[] };
+    const command = [nats.command ?? []].flat();
+    expect(command[command.indexOf('-c') + 1]).toBe('/etc/nats/auth.conf');
+    expect(nats.volumes).toContain('./deploy/nats/auth.conf:/etc/nats/auth.conf:ro');
+    const conf = readFileSync(join(ROOT, 'deploy/nats/auth.conf'), 'utf8');
+    const variables = [...conf.matchAll(/password: \$(\w+)/g)].map((m) => m[1]);
+    expect(variables.sort()).toEqual(Object.keys(NATS_PERMISSIONS).map(natsPasswordVariable).sort());
+    for (const variable of variables) expect(envOf(nats)[variable]).toMatch(new RegExp(`^\\$\\{${variable}:\\?`));
   });
 
   it('runs PostgreSQL 16 and NATS 2.10 with JetStream, both with healthchecks', () => {

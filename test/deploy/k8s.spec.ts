@@ -1,3 +1,4 @@
+import { natsPasswordVariable } from '@agentry/contracts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -10,7 +11,7 @@ interface Container {
   name: string;
   image?: string;
   args?: string[];
-  env?: { name: string; value?: string }[];
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;
@@ -111,6 +112,16 @@ describe('deploy/k8s', () => {
       expect(container?.envFrom).toEqual(expect.arrayContaining([{ configMapRef: { name: 'agentry-config' } }]));
     });
 
+    it('signs in to NATS as its own user, with its password from the Secret', () => {
+      expect(container?.env).toEqual(
+        expect.arrayContaining([
+          { name: 'NATS_USER', value: name },
+          { name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'agentry-secrets', key: natsPasswordVariable(name) } } },
+        ]),
+      );
+      expect(find('Secret', 'agentry-secrets')?.stringData?.[natsPasswordVariable(name)]).toBeDefined();
+    });
+
     it('has a Service selecting its pods', () => {
       const service = find('Service', `agentry-${name}`);
       expect(service?.spec?.selector).toEqual(deployment?.spec?.template?.metadata?.labels);
@@ -124,5 +135,9 @@ describe('deploy/k8s', () => {
     expect(container?.env).toEqual(expect.arrayContaining([{ name: 'MIGRATIONS_RUN', value: 'true' }]));
     const script = (container?.args ?? []).join('\n');
     for (const name of SERVICES) expect(script).toContain(name);
+    // each service it starts signs in to NATS as itself
+    expect(script).toContain('NATS_USER="$service" NATS_PASSWORD="$(printenv "NATS_${upper}_PASSWORD")"');
+    const given = (container?.env ?? []).map((e) => e.name);
+    for (const name of SERVICES) expect(given).toContain(natsPasswordVariable(name));
   });
 });

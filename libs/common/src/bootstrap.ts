@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config/load-config';
 import { ServiceConfig } from './config/service.config';
 import { createLogger, PinoNestLogger } from './logging/logger';
 import { RpcServerNats } from './rpc/rpc-server-nats';
+import { natsIdentity } from './nats/nats';
 import { cacheValidationMetadata } from './validation-metadata-cache';
 
 export interface BootstrapOptions<C extends ServiceConfig> {
@@ -44,7 +45,13 @@ export async function bootstrapService<C extends ServiceConfig>(options: Bootstr
     app.connectMicroservice<MicroserviceOptions>(
       {
         strategy: new RpcServerNats(
-          { servers: config.NATS_URL.split(','), queue: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+          {
+            servers: config.NATS_URL.split(','),
+            ...natsIdentity(config, options.name),
+            queue: options.name,
+            maxReconnectAttempts: -1,
+            reconnectTimeWait: 250,
+          },
           // Answers in hand are due within milliseconds once a service's own drain (beforeApplicationShutdown) is done.
           Math.min(5_000, config.SHUTDOWN_GRACE_MS),
         ),

@@ -10,7 +10,7 @@ import { ClassType, ensureDatabaseAndSchema, serviceDataSourceOptions } from './
 import { HealthController } from './health/health.controller';
 import { createLogger } from './logging/logger';
 import { MetricsController } from './metrics/metrics.controller';
-import { connectNats, ensureEventsStream, NatsHandles } from './nats/nats';
+import { connectNats, ensureEventsStream, NatsHandles, natsIdentity } from './nats/nats';
 import { Outbox } from './outbox/outbox';
 import { EventConsumers } from './consumer/event-consumers';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -71,12 +71,13 @@ export class CoreModule {
       { provide: SERVICE_NAME, useValue: options.name },
       {
         provide: NATS,
-        useFactory: async () => {
-          const { NATS_URL } = config();
-          const handles = await connectNats(NATS_URL, `${options.name}-${process.pid}`);
+        useFactory: async (logger: Logger) => {
+          const c = config();
+          const handles = await connectNats(c.NATS_URL, `${options.name}-${process.pid}`, natsIdentity(c, options.name), logger);
           await ensureEventsStream(handles.jsm);
           return handles;
         },
+        inject: [LOGGER],
       },
       {
         provide: Outbox,

@@ -12,3 +12,4 @@ export * from './webhooks';
 export * from './schedules';
 export * from './tools';
 export * from './event-catalog';
+export * from './nats-permissions';

@@ -20,6 +20,8 @@ export interface TestNats {
   halt(): Promise<void>;
   /** Starts a halted server again. */
   start(): Promise<void>;
+  /** What the server logged about refused operations ("Publish Violation", "Subscription Violation"), in order. */
+  violations(): string[];
 }
 
 const HOST = '127.0.0.1';
@@ -42,8 +44,15 @@ export function findOnPath(binary: string): string | undefined {
 export const NATS_SERVER_MISSING =
   'nats-server is not on PATH: install it (Debian/Ubuntu: `apt-get install nats-server`; otherwise a release from https://github.com/nats-io/nats-server/releases) to run the integration tests.';
 
+export interface StartNatsOptions {
+  /** A config file for `-c` (deploy/nats/auth.conf, say); the command line still sets the address, port and store. */
+  config?: string;
+  /** Extra environment for the server (the passwords that config reads). */
+  env?: Record<string, string>;
+}
+
 /** Spawns a private `nats-server` with JetStream on a free port and waits until it accepts connections. */
-export async function startNats(): Promise<TestNats> {
+export async function startNats(options: StartNatsOptions = {}): Promise<TestNats> {
   const binary = findOnPath('nats-server');
   if (!binary) throw new Error(NATS_SERVER_MISSING);
   const port = await freePort(HOST);
@@ -55,14 +64,24 @@ export async function startNats(): Promise<TestNats> {
   };
   let child: ChildProcess | undefined;
   let stopped: Promise<void> | undefined;
+  const violations: string[] = [];
+  const watch = (chunk: string) => {
+    // A chunk may end in the middle of a line: such a line is matched as far as it came (its start says enough).
+    for (const line of chunk.split('\n')) if (line.includes(' Violation')) violations.push(line);
+  };
 
   const start = async () => {
     const tail = new OutputTail(40);
-    const proc = spawn(binary, ['-js', '-a', HOST, '-p', String(port), '-sd', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [...(options.config ? ['-c', options.config] : []), '-js', '-a', HOST, '-p', String(port), '-sd', storeDir];
+    const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     track(proc);
     child = proc;
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => tail.push(d));
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => tail.push(d));
+    for (const stream of [proc.stdout!, proc.stderr!]) {
+      stream.setEncoding('utf8').on('data', (d: string) => {
+        tail.push(d);
+        watch(d);
+      });
+    }
     let exited = false;
     proc.once('exit', () => (exited = true));
     const ok = await waitFor(async () => exited || (await canConnect(HOST, port, 500)), READY_TIMEOUT_MS);
@@ -86,6 +105,7 @@ export async function startNats(): Promise<TestNats> {
     storeDir,
     halt,
     start,
+    violations: () => [...violations],
     async restart(options) {
       await halt();
       if (options?.downForMs) await new Promise((r) => setTimeout(r, options.downForMs));

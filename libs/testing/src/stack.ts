@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, TestDatabase } from './database';
+// The contracts' DTO classes need it; scripts and the benchmark load the harness without Nest.
+import 'reflect-metadata';
+import { NATS_PERMISSIONS, natsPasswordVariable } from '@agentry/contracts';
 import { startNats, TestNats } from './nats-server';
 import { isRunning, OutputTail, terminate, track } from './processes';
 import { repoRoot, testLogDir } from './repo';
@@ -21,6 +24,11 @@ export interface StartStackOptions {
   readyTimeoutMs?: number;
   /** Names the database and the log file. */
   label?: string;
+  /**
+   * Runs NATS with deploy/nats/auth.conf: each service signs in as its own user (NATS_USER, NATS_PASSWORD) with
+   * new random passwords, which `natsPasswords` of the stack holds (the `subscriber` user's too).
+   */
+  natsAuth?: boolean;
 }
 
 /** What a test file needs to talk to a stack; also what the shared stack's JSON file holds. */
@@ -40,6 +48,8 @@ export interface StackInfo {
 
 export interface TestStack extends StackInfo {
   nats: TestNats;
+  /** With `natsAuth`: each NATS user's password (the services' and `subscriber`'s). */
+  natsPasswords?: Record<string, string>;
   database: TestDatabase;
   /** `http://127.0.0.1:<port>` of one service. */
   serviceUrl(name: string): string;
@@ -70,6 +80,18 @@ export function appOf(name: string): string {
 
 export function serviceMain(name: string): string {
   return join(repoRoot(), 'apps', appOf(name), 'dist', 'main.js');
+}
+
+/** The NATS users and permissions a deployment runs with (rendered from libs/contracts). */
+export const NATS_AUTH_CONF = join(repoRoot(), 'deploy', 'nats', 'auth.conf');
+
+/** A letter first: nats-server parses a variable's value as config, and one that starts with a digit as a number. */
+function newNatsPasswords(): Record<string, string> {
+  return Object.fromEntries(Object.keys(NATS_PERMISSIONS).map((user) => [user, `p${randomBytes(16).toString('hex')}`]));
+}
+
+function natsPasswordEnv(passwords: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(passwords).map(([user, password]) => [natsPasswordVariable(user), password]));
 }
 
 export function generateAdminKey(): string {
@@ -238,7 +260,11 @@ export async function startStack(options: StartStackOptions = {}): Promise<TestS
   const label = (options.label ?? 'stack').replace(/[^a-z0-9_-]/gi, '_');
   checkBuilt(services);
 
-  const [db, nats] = await Promise.allSettled([createTestDatabase(`agentry_${label}`), startNats()]);
+  const natsPasswords = options.natsAuth ? newNatsPasswords() : undefined;
+  const [db, nats] = await Promise.allSettled([
+    createTestDatabase(`agentry_${label}`),
+    startNats(natsPasswords ? { config: NATS_AUTH_CONF, env: natsPasswordEnv(natsPasswords) } : {}),
+  ]);
   if (db.status === 'rejected' || nats.status === 'rejected') {
     if (db.status === 'fulfilled') await db.value.drop().catch(() => undefined);
     if (nats.status === 'fulfilled') await nats.value.stop().catch(() => undefined);
@@ -254,7 +280,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<TestS
       name,
       new ServiceProcess(
         name,
-        { ...common, ...options.perServiceEnv?.[appOf(name)], ...options.perServiceEnv?.[name] },
+        {
+          ...common,
+          ...(natsPasswords ? { NATS_USER: appOf(name), NATS_PASSWORD: natsPasswords[appOf(name)] } : {}),
+          ...options.perServiceEnv?.[appOf(name)],
+          ...options.perServiceEnv?.[name],
+        },
         log,
         options.readyTimeoutMs ?? 60_000,
       ),
@@ -311,6 +342,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<TestS
     services,
     logFile: String(log.path),
     nats: natsServer,
+    natsPasswords,
     database,
     serviceUrl: url,
     stop,

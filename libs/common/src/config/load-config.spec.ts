@@ -87,6 +87,22 @@ describe(loadConfig.name, () => {
     expect(sut.message.split('\n')[0]).toBe('Invalid configuration:');
   });
 
+  it('signs in to NATS only as a whole: a NATS_USER needs its NATS_PASSWORD, and the password is not echoed', () => {
+    expect(loadConfig(ExampleConfig, {})).toMatchObject({ NATS_USER: '', NATS_PASSWORD: '' });
+    expect(loadConfig(ExampleConfig, { NATS_USER: 'executions', NATS_PASSWORD: 'p0123456789' })).toMatchObject({
+      NATS_USER: 'executions',
+      NATS_PASSWORD: 'p0123456789',
+    });
+    expect(configError(() => loadConfig(ExampleConfig, { NATS_USER: 'executions' })).problems).toEqual([
+      'NATS_PASSWORD: must be set (8 or more characters) when NATS_USER is',
+    ]);
+    const short = configError(() => loadConfig(ExampleConfig, { NATS_USER: 'executions', NATS_PASSWORD: 'hunter2' }));
+    expect(short.message).not.toContain('hunter2');
+    expect(configError(() => loadConfig(ExampleConfig, { NATS_USER: 'exec utions', NATS_PASSWORD: 'p0123456789' })).problems).toEqual([
+      'NATS_USER: must be letters, digits, _ or -',
+    ]);
+  });
+
   it('rejects a number that is not a number, naming the variable', () => {
     const sut = configError(() => loadConfig(ExampleConfig, { BATCH_SIZE: 'many' }));
 

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Reads the raw env string: implicit conversion would already have turned "false" into true. */
 const toBool = ({ obj, key, value }: { obj: Record<string, unknown>; key: string; value: unknown }) => {
@@ -24,6 +24,17 @@ export class ServiceConfig {
   @IsString()
   @Matches(/^(nats|tls|ws|wss):\/\//, { message: 'must be a nats:// URL' })
   NATS_URL: string = 'nats://127.0.0.1:4222';
+
+  /** This service's NATS user (deploy/nats/auth.conf); empty: connect without one. */
+  @IsString()
+  @Matches(/^$|^[A-Za-z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
+  NATS_USER: string = '';
+
+  /** The NATS user's password; required with NATS_USER. */
+  @ValidateIf((c: ServiceConfig) => c.NATS_USER !== '')
+  @IsString()
+  @MinLength(8, { message: 'must be set (8 or more characters) when NATS_USER is' })
+  NATS_PASSWORD: string = '';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
