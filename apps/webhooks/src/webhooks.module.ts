@@ -30,7 +30,7 @@ import { ListEventTypesUseCase } from './event-types/list-event-types.use-case';
 import { MessageEntity } from './messages/message.entity';
 import { MessageFanOut } from './messages/message-fan-out';
 import { WebhookEventsConsumer } from './messages/webhook-events.consumer';
-import { PlaintextSecretsSweep } from './signing/plaintext-secrets.sweep';
+import { SigningSecretsSweep } from './signing/signing-secrets.sweep';
 import { SecretSealer } from './signing/secret-sealer';
 
 export const WEBHOOKS_ENTITIES = [EndpointEntity, CallbackSignerEntity, MessageEntity, DeliveryEntity, DeliveryAttemptEntity];
@@ -40,7 +40,7 @@ export const WEBHOOKS_ENTITIES = [EndpointEntity, CallbackSignerEntity, MessageE
   controllers: [EndpointsHandler, DeliveriesHandler, CallbacksHandler],
   providers: [
     SecretSealer,
-    PlaintextSecretsSweep,
+    SigningSecretsSweep,
     EndpointsRepository,
     DeliveriesRepository,
     DispatchRepository,

@@ -1,3 +1,4 @@
+import { SealedSecrets } from '@agentry/common';
 import { ExecutionsEvents } from '@agentry/contracts';
 import { serviceMain, startStack, TestSession, TestStack } from '@agentry/testing';
 import { execFile } from 'node:child_process';
@@ -9,7 +10,10 @@ import { verifySignature, verifyStandard } from './support/verify';
 
 jest.setTimeout(120_000);
 
-const SEALED = /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const SEALED = /^v2\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const FIRST_KEY = randomBytes(32).toString('base64');
+/** How a value sealed under a key starts. */
+const prefixOf = (key: string) => SealedSecrets.derive('agentry-webhooks', Buffer.from(key, 'base64')).sealedUnderCurrentKeyPrefix;
 
 /** Signing secrets are stored sealed (AES-256-GCM under WEBHOOK_SECRETS_KEY, bound to their row), and still sign. */
 describe('webhook signing secrets at rest (real gateway, webhooks service, PostgreSQL, NATS)', () => {
@@ -31,7 +35,7 @@ describe('webhook signing secrets at rest (real gateway, webhooks service, Postg
         AGENTRY_ALLOW_PRIVATE_NETWORKS: 'true',
         WEBHOOKS_POLL_INTERVAL_MS: '100',
         WEBHOOKS_SECRET_OVERLAP_MS: '600000',
-        WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
+        WEBHOOK_SECRETS_KEY: FIRST_KEY,
       },
     });
     events = await EventPublisher.connect(stack.natsUrl);
@@ -169,6 +173,41 @@ describe('webhook signing secrets at rest (real gateway, webhooks service, Postg
     expect(verifySignature(req.raw, req.headers['x-agentry-signature'], rotated.secret)).toBe(true);
     const callbackAfter = await nextRequest(cb, 2);
     expect(() => verifyStandard(callback, callbackAfter)).not.toThrow();
+  });
+
+  it('rotates WEBHOOK_SECRETS_KEY: with the old key in the ring a restart seals every secret again under the new one, and they keep signing', async () => {
+    const session = await TestSession.create(stack);
+    const [rx, cb] = [await receiver(), await receiver()];
+    const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['agent.execution.success'] })).body;
+    const rotated = (await session.post(`/v1/webhook-endpoints/${ep.id}/rotate-secret`, {})).body;
+    const callback = (await session.get('/v1/webhook-callback-secret')).body.secret as string;
+    const before = await endpointRow(ep.id);
+    expect(before.secret.startsWith(prefixOf(FIRST_KEY))).toBe(true);
+    expect(before.previous_secret!.startsWith(prefixOf(FIRST_KEY))).toBe(true);
+    expect((await callbackRow(session.workspace.id)).secret.startsWith(prefixOf(FIRST_KEY))).toBe(true);
+
+    const next = randomBytes(32).toString('base64');
+    await stack.stopService('webhooks');
+    await stack.startService('webhooks', { WEBHOOK_SECRETS_KEY: next, WEBHOOK_SECRETS_KEYRING: FIRST_KEY });
+
+    const after = await endpointRow(ep.id);
+    expect(after.secret.startsWith(prefixOf(next))).toBe(true);
+    expect(after.previous_secret!.startsWith(prefixOf(next))).toBe(true);
+    expect((await callbackRow(session.workspace.id)).secret.startsWith(prefixOf(next))).toBe(true);
+    expect((await session.get(`/v1/webhook-endpoints/${ep.id}/secret`)).body).toEqual(rotated);
+    expect((await session.get('/v1/webhook-callback-secret')).body.secret).toBe(callback);
+    await publishRun(session, cb.url('/cb'));
+    const req = await nextRequest(rx, 1);
+    expect(() => verifyStandard(rotated.secret, req)).not.toThrow();
+    expect(() => verifyStandard(ep.secret, req)).not.toThrow();
+    const atCallback = await nextRequest(cb, 1);
+    expect(() => verifyStandard(callback, atCallback)).not.toThrow();
+
+    // every value is under the new key now: the old one can leave the ring
+    await stack.stopService('webhooks');
+    await stack.startService('webhooks', { WEBHOOK_SECRETS_KEYRING: '' });
+    expect((await session.get(`/v1/webhook-endpoints/${ep.id}/secret`)).body).toEqual(rotated);
+    expect((await session.get('/v1/webhook-callback-secret')).body.secret).toBe(callback);
   });
 
   it('refuses to start in production without WEBHOOK_SECRETS_KEY', async () => {

@@ -35,3 +35,4 @@ export * from './consumer/event-consumers';
 export * from './crypto/sealed-secret';
 export * from './json-schema/linear-regexp';
 export * from './json-schema/schema-patterns';
+export * from './crypto/reseal-sweep';

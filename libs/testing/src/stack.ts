@@ -57,8 +57,11 @@ export interface TestStack extends StackInfo {
   stop(): Promise<void>;
   /** Graceful stop (SIGTERM, SIGKILL after the grace period). */
   stopService(name: string): Promise<void>;
-  /** Starts a stopped service again (same env, same port when it is still free) and waits for ready. */
-  startService(name: string): Promise<void>;
+  /**
+   * Starts a stopped service again (same env, same port when it is still free) and waits for ready. `env` is
+   * added to the service's env from then on (a new key at a restart, say).
+   */
+  startService(name: string, env?: Record<string, string>): Promise<void>;
   /** Sends a signal (default SIGKILL) and waits for the exit; SIGSTOP/SIGCONT return at once. */
   killService(name: string, signal?: NodeJS.Signals): Promise<void>;
   /** The last lines a service wrote (all services when no name). */
@@ -122,13 +125,14 @@ class ServiceProcess {
 
   constructor(
     readonly name: string,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
     private readonly log: WriteStream,
     private readonly readyTimeoutMs: number,
   ) {}
 
-  async start(): Promise<void> {
+  async start(env: Record<string, string> = {}): Promise<void> {
     if (isRunning(this.child)) throw new Error(`Service '${this.name}' is already running (pid ${this.child.pid})`);
+    this.env = { ...this.env, ...env };
     // A restart keeps the port, so URLs held by a test stay valid; if someone took it, take any.
     try {
       this.port = await this.spawn(this.port ?? 0);
@@ -347,7 +351,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<TestS
     serviceUrl: url,
     stop,
     stopService: (name) => proc(name).stop(),
-    startService: (name) => proc(name).start(),
+    startService: (name, env) => proc(name).start(env),
     killService: (name, signal = 'SIGKILL') => proc(name).kill(signal),
     logTail: (name) => (name ? proc(name).tail.text() : [...procs.values()].map((p) => `--- ${p.name}\n${p.tail.text()}`).join('\n')),
     info,

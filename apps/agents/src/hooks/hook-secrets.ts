@@ -1,19 +1,20 @@
-import { loadConfig, SealedSecrets } from '@agentry/common';
+import { keyringOf, loadConfig, SealedSecrets } from '@agentry/common';
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HooksConfig } from '../config/hooks.config';
 
 const DEVELOPMENT_KEY = 'agentry-development-hook-secrets-key-do-not-use-in-production';
 
-/** Hook credentials: generation, hashing, and AES-256-GCM at rest through `SealedSecrets` (`v1.<iv>.<tag>.<ciphertext>`). */
+/** Hook credentials: generation, hashing, and AES-256-GCM at rest through `SealedSecrets` (a keyring). */
 @Injectable()
 export class HookSecrets {
   private readonly sealed: SealedSecrets;
 
   constructor() {
-    const master = loadConfig(HooksConfig).HOOK_SECRETS_KEY;
+    const config = loadConfig(HooksConfig);
+    const master = config.HOOK_SECRETS_KEY;
     const material = master ? Buffer.from(master, 'base64') : Buffer.from(DEVELOPMENT_KEY);
-    this.sealed = SealedSecrets.derive('agentry-hooks', material);
+    this.sealed = SealedSecrets.derive('agentry-hooks', material, keyringOf(config.HOOK_SECRETS_KEYRING));
   }
 
   newKey(): string {
@@ -40,5 +41,20 @@ export class HookSecrets {
 
   decrypt(sealed: string): string {
     return this.sealed.open(sealed);
+  }
+
+  /** Whether HOOK_SECRETS_KEYRING holds older keys. */
+  get rotating(): boolean {
+    return this.sealed.hasOlderKeys;
+  }
+
+  /** How a value sealed under the current key starts (the sweep finds the others in SQL). */
+  get currentPrefix(): string {
+    return this.sealed.sealedUnderCurrentKeyPrefix;
+  }
+
+  /** The value sealed under the current key: as it is when it already is, else opened and sealed again. */
+  resealed(sealed: string): string {
+    return this.sealed.isCurrent(sealed) ? sealed : this.sealed.seal(this.sealed.open(sealed));
   }
 }

@@ -1,6 +1,6 @@
-import { ServiceConfig, toBool } from '@agentry/common';
+import { KEYRING_PATTERN, ServiceConfig, toBool } from '@agentry/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsInt, IsNumber, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsInt, IsNumber, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { DURATION_LIST_PATTERN } from '../delivery/retry-policy';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -77,6 +77,14 @@ export class WebhooksConfig extends ServiceConfig {
   @IsDefined({ message: 'is required when NODE_ENV=production (base64 of 32 random bytes: `openssl rand -base64 32`)' })
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
   WEBHOOK_SECRETS_KEY?: string;
+
+  /**
+   * Earlier WEBHOOK_SECRETS_KEY values (comma-separated), still read while a start-up sweep re-seals what they
+   * sealed under the current key. Rotation works as for HOOK_SECRETS_KEYRING: add the new key here, then swap.
+   */
+  @IsString()
+  @Matches(KEYRING_PATTERN, { message: 'must be base64 keys of exactly 32 bytes, comma-separated' })
+  WEBHOOK_SECRETS_KEYRING: string = '';
 
   /** Safety-net poll for due attempts; normal latency comes from in-process wake-ups. */
   @IsInt()

@@ -15,10 +15,34 @@ describe(SecretSealer.name, () => {
     const secret = generateSecret();
     const sealed = sut.seal(secret, owner);
 
-    expect(sealed).toMatch(/^v1\./);
+    expect(sealed).toMatch(/^v2\./);
     expect(sealed).not.toContain(secret.slice(6, 20));
     expect(sut.open(sealed, owner)).toBe(secret);
     expect(sut.open(sealed, { ...owner })).toBe(secret);
+  });
+
+  it('seals a stored value again under the current key: plaintext, or under a key of WEBHOOK_SECRETS_KEYRING', () => {
+    const oldKey = randomBytes(32).toString('base64');
+    const before = new SecretSealer(config({ WEBHOOK_SECRETS_KEY: oldKey }), quietLogger());
+    const ring = new SecretSealer(
+      config({ WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'), WEBHOOK_SECRETS_KEYRING: oldKey }),
+      quietLogger(),
+    );
+    const secret = generateSecret();
+    const old = before.seal(secret, owner);
+    const current = ring.seal(secret, owner);
+
+    expect(ring.rotating).toBe(true);
+    expect(before.rotating).toBe(false);
+    expect(ring.resealed(current, owner)).toBe(current);
+    for (const stored of [old, secret]) {
+      const again = ring.resealed(stored, owner);
+      expect(again.startsWith(ring.currentPrefix)).toBe(true);
+      expect(ring.open(again, owner)).toBe(secret);
+    }
+    expect(old.startsWith(ring.currentPrefix)).toBe(false);
+    expect(() => ring.resealed(old, { ...owner, endpointId: 'whe_2' })).toThrow();
+    expect(() => config({ WEBHOOK_SECRETS_KEYRING: `${oldKey},short` })).toThrow(/WEBHOOK_SECRETS_KEYRING: must be base64 keys/);
   });
 
   it('does not open a secret in another endpoint, workspace, or as a callback secret, even once cached', () => {
@@ -44,7 +68,7 @@ describe(SecretSealer.name, () => {
     const sealed = sut.ensureSealed(plain, owner);
 
     expect(sut.open(plain, owner)).toBe(plain);
-    expect(sealed).toMatch(/^v1\./);
+    expect(sealed).toMatch(/^v2\./);
     expect(sut.ensureSealed(sealed, owner)).toBe(sealed);
     expect(sut.open(sealed, owner)).toBe(plain);
   });

@@ -1,4 +1,4 @@
-import { LOGGER, Logger, SealedSecrets, SERVICE_CONFIG } from '@agentry/common';
+import { keyringOf, LOGGER, Logger, SealedSecrets, SERVICE_CONFIG } from '@agentry/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { WebhooksConfig } from '../config/webhooks.config';
 import { activeSecrets, SigningSecrets } from './webhook-secret';
@@ -25,9 +25,9 @@ function aadOf(owner: SecretOwner): string {
 }
 
 /**
- * Signing secrets at rest: AES-256-GCM under WEBHOOK_SECRETS_KEY (`SealedSecrets`), bound to their row. A value
- * without the `v1.` prefix is a plaintext from before encryption; it is read as is until the start-up sweep
- * (`PlaintextSecretsSweep`) seals it.
+ * Signing secrets at rest: AES-256-GCM under WEBHOOK_SECRETS_KEY (`SealedSecrets`, with the older keys of
+ * WEBHOOK_SECRETS_KEYRING), bound to their row. A value that is not sealed is a plaintext from before encryption;
+ * it is read as is until the start-up sweep (`SigningSecretsSweep`) seals it, as it does values under older keys.
  */
 @Injectable()
 export class SecretSealer {
@@ -36,7 +36,11 @@ export class SecretSealer {
 
   constructor(@Inject(SERVICE_CONFIG) config: WebhooksConfig, @Inject(LOGGER) logger: Logger) {
     const master = config.WEBHOOK_SECRETS_KEY;
-    this.sealed = SealedSecrets.derive('agentry-webhooks', master ? Buffer.from(master, 'base64') : Buffer.from(DEVELOPMENT_KEY));
+    this.sealed = SealedSecrets.derive(
+      'agentry-webhooks',
+      master ? Buffer.from(master, 'base64') : Buffer.from(DEVELOPMENT_KEY),
+      keyringOf(config.WEBHOOK_SECRETS_KEYRING),
+    );
     if (!master) {
       logger.warn(
         'WEBHOOK_SECRETS_KEY is not set: webhook signing secrets are encrypted with the PUBLIC development key. Fine for development and tests only; NODE_ENV=production refuses to start without a key (openssl rand -base64 32).',
@@ -51,6 +55,22 @@ export class SecretSealer {
   /** A stored value sealed; one already sealed is kept as it is (a rotation moves the current one to previous). */
   ensureSealed(stored: string, owner: SecretOwner): string {
     return SealedSecrets.isSealed(stored) ? stored : this.seal(stored, owner);
+  }
+
+  /** Whether WEBHOOK_SECRETS_KEYRING holds older keys. */
+  get rotating(): boolean {
+    return this.sealed.hasOlderKeys;
+  }
+
+  /** How a value sealed under the current key starts (the sweep finds the others in SQL). */
+  get currentPrefix(): string {
+    return this.sealed.sealedUnderCurrentKeyPrefix;
+  }
+
+  /** A stored value sealed under the current key: a plaintext sealed, one under an older key opened and sealed again. */
+  resealed(stored: string, owner: SecretOwner): string {
+    if (!SealedSecrets.isSealed(stored)) return this.seal(stored, owner);
+    return this.sealed.isCurrent(stored) ? stored : this.seal(this.sealed.open(stored, aadOf(owner)), owner);
   }
 
   /** Throws when the value does not open for this owner (tampered, copied from another row, or another key). */

@@ -1,48 +1,121 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
-const VERSION = 'v1';
+/** `v2.<key id>.<iv>.<tag>.<ciphertext>`; `v1.<iv>.<tag>.<ciphertext>` (no key id) is still read. */
+const VERSION = 'v2';
+const LEGACY = 'v1';
 /** Full-length tags only: GCM would otherwise accept a tag truncated to 4 bytes. */
 const TAG_BYTES = 16;
 
+/** A keyring variable: older keys, each base64 of 32 bytes, comma-separated. Empty: none. */
+export const KEYRING_PATTERN = /^$|^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/;
+
+/** The older keys of a keyring variable (see KEYRING_PATTERN). */
+export function keyringOf(value: string | undefined): Buffer[] {
+  return (value ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((k) => Buffer.from(k, 'base64'));
+}
+
+interface SealingKey {
+  /** 8 base64url characters of a hash of the key: names it in a sealed value without revealing it. */
+  id: string;
+  key: Buffer;
+}
+
+function sealingKey(domain: string, material: Buffer): SealingKey {
+  const key = createHash('sha256').update(`${domain}:`).update(material).digest();
+  const id = createHash('sha256').update('agentry-key-id:').update(key).digest().subarray(0, 6).toString('base64url');
+  return { id, key };
+}
+
 /**
- * AES-256-GCM for short secrets at rest, stored as one string `v1.<iv>.<tag>.<ciphertext>` (base64url parts).
- * The optional AAD (additional authenticated data) binds a ciphertext to its record: one copied to another row
- * does not open there. Used by the agents (inbound hook credentials) and webhooks (signing secrets) services.
+ * AES-256-GCM for short secrets at rest, stored as one string `v2.<key id>.<iv>.<tag>.<ciphertext>` (base64url
+ * parts). The optional AAD (additional authenticated data) binds a ciphertext to its record: one copied to another
+ * row does not open there. Used by the agents (inbound hook credentials) and webhooks (signing secrets) services.
+ *
+ * A keyring: values are sealed under the current key and open under it or any older key given, so a key can be
+ * replaced without a moment when stored values do not open. The key id in each value says which key opens it, and
+ * lets a sweep find, in SQL, the values still sealed under an older key (`sealedUnderCurrentKeyPrefix`). A `v1`
+ * value (from before key ids) is tried under each key in turn, the current one first.
  */
 export class SealedSecrets {
-  private constructor(private readonly key: Buffer) {}
+  private readonly byId: Map<string, SealingKey>;
+
+  private constructor(
+    private readonly current: SealingKey,
+    private readonly older: SealingKey[],
+  ) {
+    this.byId = new Map([current, ...older].map((k) => [k.id, k]));
+  }
 
   /**
    * The AES key is SHA-256 of `<domain>:` and the master key material, so one master key used for two
-   * purposes still gives two keys.
+   * purposes still gives two keys. `older` are earlier master keys, still read.
    */
-  static derive(domain: string, material: Buffer): SealedSecrets {
-    return new SealedSecrets(createHash('sha256').update(`${domain}:`).update(material).digest());
+  static derive(domain: string, material: Buffer, older: Buffer[] = []): SealedSecrets {
+    return new SealedSecrets(
+      sealingKey(domain, material),
+      older.map((m) => sealingKey(domain, m)),
+    );
   }
 
   /** Whether a stored value is in this format (and not a plaintext left from before encryption). */
   static isSealed(value: string): boolean {
-    return value.startsWith(`${VERSION}.`);
+    return value.startsWith(`${VERSION}.`) || value.startsWith(`${LEGACY}.`);
+  }
+
+  /** How every value sealed under the current key starts; anything else is plaintext, `v1` or under an older key. */
+  get sealedUnderCurrentKeyPrefix(): string {
+    return `${VERSION}.${this.current.id}.`;
+  }
+
+  /** Whether older keys are in the ring (a rotation is under way). */
+  get hasOlderKeys(): boolean {
+    return this.older.length > 0;
+  }
+
+  /** Whether a stored value is sealed under the current key (a sweep re-seals the others). */
+  isCurrent(value: string): boolean {
+    return value.startsWith(this.sealedUnderCurrentKeyPrefix);
   }
 
   /** A new random IV every time, so sealing one secret twice gives two different strings. */
   seal(plain: string, aad?: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES });
     if (aad) cipher.setAAD(Buffer.from(aad, 'utf8'));
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return [VERSION, ...[iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url'))].join('.');
+    return [VERSION, this.current.id, ...[iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url'))].join('.');
   }
 
-  /** Throws when the value was tampered with, sealed under another key, or sealed with another AAD. */
+  /** Throws when the value was tampered with, sealed under a key not in the ring, or sealed with another AAD. */
   open(sealed: string, aad?: string): string {
     const parts = sealed.split('.');
-    if (parts[0] !== VERSION) throw new Error(`unknown sealed secret format ${parts[0]}`);
+    if (parts[0] === VERSION) {
+      if (parts.length !== 5) throw new Error('malformed sealed secret');
+      const key = this.byId.get(parts[1]);
+      if (!key) throw new Error(`sealed secret under key ${parts[1]}, which is not in the keyring`);
+      return decrypt(key.key, parts.slice(2), aad);
+    }
+    if (parts[0] !== LEGACY) throw new Error(`unknown sealed secret format ${parts[0]}`);
     if (parts.length !== 4) throw new Error('malformed sealed secret');
-    const [iv, tag, data] = parts.slice(1).map((p) => Buffer.from(p, 'base64url'));
-    const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAuthTag(tag);
-    if (aad) decipher.setAAD(Buffer.from(aad, 'utf8'));
-    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+    let failure: unknown;
+    for (const { key } of [this.current, ...this.older]) {
+      try {
+        return decrypt(key, parts.slice(1), aad);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    throw failure;
   }
+}
+
+function decrypt(key: Buffer, parts: string[], aad: string | undefined): string {
+  const [iv, tag, data] = parts.map((p) => Buffer.from(p, 'base64url'));
+  const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(tag);
+  if (aad) decipher.setAAD(Buffer.from(aad, 'utf8'));
+  return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
 }

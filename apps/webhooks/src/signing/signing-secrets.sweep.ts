@@ -1,0 +1,68 @@
+import { LOGGER, Logger, resealStoredSecrets } from '@agentry/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecretOwner, SecretSealer } from './secret-sealer';
+
+type SecretRow = { id: string; workspace_id: string; secret: string; previous_secret: string | null };
+
+/** The two tables holding signing secrets, with how a row names its owner (the AAD). */
+const TABLES = [
+  { table: 'webhooks.endpoints', key: 'id', owner: (r: SecretRow): SecretOwner => ({ workspaceId: r.workspace_id, endpointId: r.id }) },
+  {
+    table: 'webhooks.callback_signers',
+    key: 'workspace_id',
+    owner: (r: SecretRow): SecretOwner => ({ workspaceId: r.workspace_id, endpointId: null }),
+  },
+] as const;
+
+/**
+ * Seals, at every start, the signing secrets not sealed under the current WEBHOOK_SECRETS_KEY: plaintext rows
+ * from before encryption (or written by a replica of that version during a rolling update), and values sealed
+ * under an older key of WEBHOOK_SECRETS_KEYRING. Not a migration: migrations here are SQL only and run in the
+ * migrate Job, while this needs the keys and must also catch rows the old replicas write after the migrations ran.
+ * Idempotent and safe beside other replicas (`resealStoredSecrets` compares and sets). It logs how many values are
+ * left under other keys: once a start says none, an old key can leave the ring.
+ */
+@Injectable()
+export class SigningSecretsSweep implements OnApplicationBootstrap {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sealer: SecretSealer,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const r = await this.run();
+      // During a rotation every start says how many values are left under older keys, none included.
+      if (r.resealed > 0 || r.left > 0 || this.sealer.rotating) {
+        this.logger[r.failed > 0 ? 'error' : 'info'](
+          { resealed: r.resealed, failed: r.failed, left_under_other_keys: r.left },
+          'webhooks: signing secrets sealed under the current key',
+        );
+      }
+    } catch (err) {
+      // plaintext rows are read as they are, and values under an older key open while it is in the ring
+      this.logger.error({ err: (err as Error).message }, 'webhooks: sealing signing secrets under the current key failed');
+    }
+  }
+
+  /** Rows rewritten and values that did not open, all tables; rows left under other keys. */
+  async run(): Promise<{ resealed: number; failed: number; left: number }> {
+    const total = { resealed: 0, failed: 0, left: 0 };
+    for (const t of TABLES) {
+      const r = await resealStoredSecrets<SecretRow>(this.ds, {
+        table: t.table,
+        key: t.key,
+        sealed: ['secret', 'previous_secret'],
+        context: ['workspace_id'],
+        currentPrefix: this.sealer.currentPrefix,
+        reseal: (value, row) => this.sealer.resealed(value, t.owner({ ...row, id: row[t.key as keyof SecretRow] as string })),
+      });
+      total.resealed += r.resealed;
+      total.failed += r.failed;
+      total.left += r.left;
+    }
+    return total;
+  }
+}
