@@ -1,5 +1,5 @@
 import * as contracts from '@agentry/contracts';
-import { NATS_PERMISSIONS, renderNatsAuthConf } from '@agentry/contracts';
+import { durableName, EVENT_CONSUMERS, EVENTS_STREAM, NATS_PERMISSIONS, RATE_LIMIT_BUCKET, renderNatsAuthConf } from '@agentry/contracts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, SERVICES, ServiceName } from './config-keys';
@@ -104,6 +104,40 @@ describe('deploy/nats/auth.conf', () => {
     const users = Object.entries(NATS_PERMISSIONS);
     expect(users.filter(([, p]) => allowed(p.publish, 'connections.resolve')).map(([u]) => u)).toEqual(['executions']);
     expect(users.filter(([, p]) => allowed(p.subscribe, 'connections.resolve')).map(([u]) => u)).toEqual(['connections']);
+  });
+
+  it('registers every durable consumer from EVENT_CONSUMERS, whose names the config grants', () => {
+    for (const service of SERVICES) {
+      const source = sourcesOf(join(ROOT, 'apps', service, 'src')).join('\n');
+      const registered = [...source.matchAll(/consumers\.register\(\s*(?:\{\s*\.\.\.)?EVENT_CONSUMERS\.(\w+)/g)].map((m) => m[1]);
+      expect([...source.matchAll(/consumers\.register\(/g)]).toHaveLength(registered.length);
+      const own = Object.entries(EVENT_CONSUMERS).filter(([, c]) => c.service === service);
+      expect(registered.sort()).toEqual(own.map(([key]) => key).sort());
+      for (const [, c] of own) {
+        for (const subject of c.subjects) {
+          const durable = durableName(c.name, subject);
+          expect(allowed(NATS_PERMISSIONS[service].publish, `$JS.API.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.${durable}`)).toBe(true);
+          expect(allowed(NATS_PERMISSIONS[service].publish, `$JS.ACK.${EVENTS_STREAM}.${durable}.1.2.3.4.5`)).toBe(true);
+          const others = Object.entries(NATS_PERMISSIONS).filter(([u]) => u !== service);
+          for (const [, p] of others) expect(allowed(p.publish, `$JS.API.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.${durable}`)).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('lets no user delete, change or purge the events stream, or delete a consumer', () => {
+    for (const [, p] of Object.entries(NATS_PERMISSIONS)) {
+      for (const subject of [
+        `$JS.API.STREAM.DELETE.${EVENTS_STREAM}`,
+        `$JS.API.STREAM.UPDATE.${EVENTS_STREAM}`,
+        `$JS.API.STREAM.PURGE.${EVENTS_STREAM}`,
+        `$JS.API.STREAM.MSG.DELETE.${EVENTS_STREAM}`,
+        `$JS.API.CONSUMER.DELETE.${EVENTS_STREAM}.${durableName('executions-agents', 'agentry.agents.created')}`,
+        `$JS.API.STREAM.DELETE.KV_${RATE_LIMIT_BUCKET}`,
+      ]) {
+        expect(allowed(p.publish, subject)).toBe(false);
+      }
+    }
   });
 
   it("lets each user read replies in its own inbox only, and the subscriber no service's", () => {

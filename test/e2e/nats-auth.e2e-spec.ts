@@ -1,4 +1,4 @@
-import { NATS_PERMISSIONS, natsPasswordVariable } from '@agentry/contracts';
+import { durableName, EVENT_CONSUMERS, NATS_PERMISSIONS, natsInboxPrefix, natsPasswordVariable } from '@agentry/contracts';
 import {
   agentFactory,
   expectStatus,
@@ -33,7 +33,9 @@ describe('NATS with a user per service (deploy/nats/auth.conf)', () => {
   const clients: NatsConnection[] = [];
 
   const signIn = async (user: string, password = stack.natsPasswords![user]) => {
-    const nc = await connect({ servers: stack.natsUrl, user, pass: password, reconnect: false });
+    // as a service's own client would: replies in its own inbox
+    const inboxPrefix = user === 'subscriber' ? undefined : natsInboxPrefix(user);
+    const nc = await connect({ servers: stack.natsUrl, user, pass: password, reconnect: false, inboxPrefix });
     clients.push(nc);
     return nc;
   };
@@ -198,6 +200,18 @@ describe('NATS with a user per service (deploy/nats/auth.conf)', () => {
       const nc = await signIn(user);
       const sub = nc.subscribe(subject);
       await expect(sub.closed).resolves.toEqual(expect.objectContaining({ message: expect.stringMatching(/permission/i) }));
+    }
+  });
+
+  it("lets no service delete the events stream or read another service's consumer", async () => {
+    const theirs = `$JS.API.CONSUMER.INFO.AGENTRY_EVENTS.${durableName(EVENT_CONSUMERS.executionsAgents.name, 'agentry.agents.created')}`;
+    const executions = await signIn('executions');
+    const info = JSON.parse((await executions.request(theirs, '', { timeout: 5_000 })).string());
+    expect(info.config.durable_name).toBe('executions-agents-agentry_agents_created');
+    for (const user of ['gateway', 'agents', 'executions', 'schedules', 'connections', 'webhooks']) {
+      const nc = await signIn(user);
+      await expect(nc.request('$JS.API.STREAM.DELETE.AGENTRY_EVENTS', '', { timeout: 2_000 })).rejects.toThrow(/permission/i);
+      if (user !== 'executions') await expect(nc.request(theirs, '', { timeout: 2_000 })).rejects.toThrow(/permission/i);
     }
   });
 

@@ -13,3 +13,4 @@ export * from './schedules';
 export * from './tools';
 export * from './event-catalog';
 export * from './nats-permissions';
+export * from './event-consumers';

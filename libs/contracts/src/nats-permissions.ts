@@ -1,5 +1,6 @@
 import { AgentsRpc } from './agents/agents.subjects';
 import { ConnectionsInternal, ConnectionsRpc } from './connections/connections.subjects';
+import { durableName, EVENT_CONSUMERS } from './event-consumers';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from './events';
 import { ExecutionsInternal, ExecutionsRpc } from './executions/executions.subjects';
 import { HooksRpc } from './hooks/hooks.subjects';
@@ -37,20 +38,47 @@ const TOOL_PROGRESS = 'tools.progress.*';
 export const RATE_LIMIT_BUCKET = 'agentry_rate_limits';
 
 /**
- * Every service may use JetStream (the events stream, its durable consumers, the gateway's key-value bucket) and
- * publish its own domain events, `agentry.<service>.…`. Its RPC calls are listed subject by subject: only the
- * engine and the schedules service reach another service's internals, and only the engine may ask
- * `connections.resolve` for a decrypted credential.
+ * The JetStream API a service needs: the events stream (read its info, create it when missing), and its own
+ * durable consumers by name (create, read, pull, acknowledge). Not the rest of the API: no service can delete or
+ * change the stream, or read or delete another service's consumer.
+ */
+function jetstreamOf(name: NatsService): string[] {
+  const durables = Object.values(EVENT_CONSUMERS)
+    .filter((c) => c.service === name)
+    .flatMap((c) => c.subjects.map((subject) => durableName(c.name, subject)));
+  const S = EVENTS_STREAM;
+  return [
+    '$JS.API.INFO',
+    `$JS.API.STREAM.INFO.${S}`,
+    `$JS.API.STREAM.CREATE.${S}`,
+    ...durables.flatMap((d) => [
+      `$JS.API.CONSUMER.INFO.${S}.${d}`,
+      `$JS.API.CONSUMER.CREATE.${S}.${d}`,
+      `$JS.API.CONSUMER.CREATE.${S}.${d}.>`,
+      `$JS.API.CONSUMER.DURABLE.CREATE.${S}.${d}`,
+      `$JS.API.CONSUMER.MSG.NEXT.${S}.${d}`,
+      `$JS.ACK.${S}.${d}.>`,
+    ]),
+  ];
+}
+
+/** The gateway's rate limits: a key-value bucket, which is a stream `KV_<bucket>` with subjects `$KV.<bucket>.>`. */
+const RATE_LIMIT_KV = [
+  `$JS.API.STREAM.INFO.KV_${RATE_LIMIT_BUCKET}`,
+  `$JS.API.STREAM.CREATE.KV_${RATE_LIMIT_BUCKET}`,
+  `$JS.API.DIRECT.GET.KV_${RATE_LIMIT_BUCKET}.>`,
+  `$JS.API.STREAM.MSG.GET.KV_${RATE_LIMIT_BUCKET}`,
+  `$KV.${RATE_LIMIT_BUCKET}.>`,
+];
+
+/**
+ * Each service may publish its own domain events, `agentry.<service>.…`, and use the JetStream it needs. Its RPC
+ * calls are listed subject by subject: only the engine and the schedules service reach another service's
+ * internals, and only the engine may ask `connections.resolve` for a decrypted credential.
  */
 function service(name: NatsService, own: { calls?: string[]; answers?: string[]; publishes?: string[]; reads?: string[] }) {
   return {
-    publish: [
-      '$JS.API.>',
-      `$JS.ACK.${EVENTS_STREAM}.>`,
-      `${EVENTS_SUBJECT_PREFIX}.${name}.>`,
-      ...(own.publishes ?? []),
-      ...(own.calls ?? []),
-    ],
+    publish: [...jetstreamOf(name), `${EVENTS_SUBJECT_PREFIX}.${name}.>`, ...(own.publishes ?? []), ...(own.calls ?? [])],
     subscribe: [`${natsInboxPrefix(name)}.>`, ...(own.answers ?? []), ...(own.reads ?? [])],
     respond: (own.answers ?? []).length > 0,
   };
@@ -71,7 +99,7 @@ export const NATS_PERMISSIONS: Record<NatsService | 'subscriber', NatsUserPermis
       ...all(SchedulesRpc),
       ...all(WebhooksRpc),
     ],
-    publishes: [`$KV.${RATE_LIMIT_BUCKET}.>`],
+    publishes: RATE_LIMIT_KV,
     reads: [RUN_PROGRESS, LLM_DELTAS, TOOL_PROGRESS],
   }),
   agents: service('agents', { answers: [...all(AgentsRpc), ...all(HooksRpc)] }),

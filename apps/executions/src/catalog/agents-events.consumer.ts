@@ -1,4 +1,4 @@
-import { AgentEventData, AgentsEvents, EventEnvelope } from '@agentry/contracts';
+import { AgentEventData, AgentsEvents, EVENT_CONSUMERS, EventEnvelope } from '@agentry/contracts';
 import { EventConsumers, LOGGER } from '@agentry/common';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -21,14 +21,11 @@ export class AgentsEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const upsert = (event: EventEnvelope<AgentEventData>, m: EntityManager) => this.upsert(event, m);
-    await this.consumers.register(
-      { name: 'executions-agents', subjects: [AgentsEvents.created, AgentsEvents.updated, AgentsEvents.deleted] },
-      {
-        [AgentsEvents.created]: upsert,
-        [AgentsEvents.updated]: upsert,
-        [AgentsEvents.deleted]: (event, m) => this.remove(event, m),
-      },
-    );
+    await this.consumers.register(EVENT_CONSUMERS.executionsAgents, {
+      [AgentsEvents.created]: upsert,
+      [AgentsEvents.updated]: upsert,
+      [AgentsEvents.deleted]: (event, m) => this.remove(event, m),
+    });
   }
 
   private async upsert(event: EventEnvelope<AgentEventData>, m: EntityManager): Promise<() => void> {

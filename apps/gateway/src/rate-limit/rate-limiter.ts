@@ -1,3 +1,4 @@
+import { RATE_LIMIT_BUCKET } from '@agentry/contracts';
 import { LeasedShare, LeasedShares, LOGGER, NATS, NatsHandles } from '@agentry/common';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { KV, Kvm } from '@nats-io/kv';
@@ -17,7 +18,8 @@ interface LocalShare extends LeasedShare {
 }
 
 const WINDOW_MS = 60_000;
-const BUCKET = 'agentry_rate_limits';
+// deploy/nats/auth.conf lets the gateway use this bucket only.
+const BUCKET = RATE_LIMIT_BUCKET;
 
 /**
  * Fixed one-minute windows per subject (the guard counts per workspace), shared by every gateway replica through a NATS JetStream KV

@@ -1,4 +1,4 @@
-import { AgentEventData, AgentsEvents, EventEnvelope } from '@agentry/contracts';
+import { AgentEventData, AgentsEvents, EVENT_CONSUMERS, EventEnvelope } from '@agentry/contracts';
 import { EventConsumers, LOGGER } from '@agentry/common';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -23,13 +23,10 @@ export class AgentsEventsConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.register(
-      { name: 'schedules-agents', subjects: [AgentsEvents.updated, AgentsEvents.deleted] },
-      {
-        [AgentsEvents.updated]: (event, m) => this.statusChanged(event, m),
-        [AgentsEvents.deleted]: (event, m) => this.deleted(event, m),
-      },
-    );
+    await this.consumers.register(EVENT_CONSUMERS.schedulesAgents, {
+      [AgentsEvents.updated]: (event, m) => this.statusChanged(event, m),
+      [AgentsEvents.deleted]: (event, m) => this.deleted(event, m),
+    });
   }
 
   private async statusChanged(event: EventEnvelope<AgentEventData>, m: EntityManager): Promise<void | (() => void)> {

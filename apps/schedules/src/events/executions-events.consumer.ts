@@ -1,4 +1,4 @@
-import { EventEnvelope, ExecutionEventData, ExecutionsEvents, TERMINAL_STATUSES } from '@agentry/contracts';
+import { EVENT_CONSUMERS, EventEnvelope, ExecutionEventData, TERMINAL_STATUSES } from '@agentry/contracts';
 import { EventConsumers } from '@agentry/common';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
@@ -6,15 +6,6 @@ import { SchedulerLoop } from '../firing/scheduler-loop';
 import { ScheduleFiresRepository } from '../schedules/schedule-fires.repository';
 import { SchedulesRepository } from '../schedules/schedules.repository';
 import { Clock } from '../timing/clock';
-
-const SUBJECTS = [
-  ExecutionsEvents.queued,
-  ExecutionsEvents.started,
-  ExecutionsEvents.waiting,
-  ExecutionsEvents.succeeded,
-  ExecutionsEvents.failed,
-  ExecutionsEvents.cancelled,
-];
 
 /**
  * Keeps each fire's run status (and the schedule's last_status) current from the runs' events, which is
@@ -33,8 +24,8 @@ export class ExecutionsEventsConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const handle = (event: EventEnvelope<ExecutionEventData>, m: EntityManager) => this.apply(event, m);
     await this.consumers.register(
-      { name: 'schedules-executions', subjects: SUBJECTS },
-      Object.fromEntries(SUBJECTS.map((s) => [s, handle])),
+      EVENT_CONSUMERS.schedulesExecutions,
+      Object.fromEntries(EVENT_CONSUMERS.schedulesExecutions.subjects.map((s) => [s, handle])),
     );
   }
 

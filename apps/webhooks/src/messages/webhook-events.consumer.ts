@@ -1,10 +1,10 @@
 import {
   ConnectionsEvents,
   EVENT_CATALOG,
+  EVENT_CONSUMERS,
   EventEnvelope,
   EventSubject,
   ExecutionEventData,
-  ExecutionsEvents,
   SchedulesEvents,
   WebhooksEvents,
 } from '@agentry/contracts';
@@ -18,15 +18,7 @@ import { disconnectedDraft, endpointDisabledDraft, executionDraft, MessageDraft,
 import { MessageFanOut, PublishItem } from './message-fan-out';
 
 /** The domain events that become webhook messages. */
-export const SUBSCRIBED: EventSubject[] = [
-  ExecutionsEvents.succeeded,
-  ExecutionsEvents.failed,
-  ExecutionsEvents.waiting,
-  ExecutionsEvents.cancelled,
-  SchedulesEvents.fired,
-  ConnectionsEvents.disconnected,
-  WebhooksEvents.endpointDisabled,
-];
+export const SUBSCRIBED: readonly EventSubject[] = EVENT_CONSUMERS.webhooksMessages.subjects;
 
 function draftOf(subject: EventSubject, e: EventEnvelope<unknown>): MessageDraft | null {
   switch (subject) {
@@ -57,7 +49,7 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.register(
-      { name: 'webhooks-messages', subjects: SUBSCRIBED, batch: { maxSize: 200, handler: (events, m) => this.handle(events, m) } },
+      { ...EVENT_CONSUMERS.webhooksMessages, batch: { maxSize: 200, handler: (events, m) => this.handle(events, m) } },
       {},
     );
   }

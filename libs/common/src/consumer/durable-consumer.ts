@@ -1,4 +1,4 @@
-import { EventEnvelope, EVENTS_STREAM, EventMap, EventSubject } from '@agentry/contracts';
+import { durableName, EventEnvelope, EVENTS_STREAM, EventMap, EventSubject } from '@agentry/contracts';
 import { AckPolicy, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { plainToInstance } from 'class-transformer';
@@ -26,7 +26,7 @@ export interface DurableConsumerOptions {
   /** Durable name, shared by every replica of the consuming service (a work queue between them). */
   name: string;
   /** Subjects this consumer reads; one JetStream consumer per subject (nats-server 2.9 has no multi-filter). */
-  subjects: EventSubject[];
+  subjects: readonly EventSubject[];
   maxDeliver?: number;
   ackWaitMs?: number;
   /**
@@ -58,7 +58,7 @@ export class DurableConsumer {
 
   async start(): Promise<void> {
     for (const subject of this.options.subjects) {
-      const durable = `${this.options.name}-${subject.replace(/\./g, '_')}`;
+      const durable = durableName(this.options.name, subject);
       try {
         await this.jsm.consumers.info(EVENTS_STREAM, durable);
       } catch {
