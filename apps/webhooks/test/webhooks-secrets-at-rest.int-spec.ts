@@ -10,10 +10,10 @@ import { verifySignature, verifyStandard } from './support/verify';
 
 jest.setTimeout(120_000);
 
-const SEALED = /^v2\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const SEALED = /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const FIRST_KEY = randomBytes(32).toString('base64');
-/** How a value sealed under a key starts. */
-const prefixOf = (key: string) => SealedSecrets.derive('agentry-webhooks', Buffer.from(key, 'base64')).sealedUnderCurrentKeyPrefix;
+/** How a value sealed under a key during a rotation starts. */
+const rotationPrefixOf = (key: string) => `v2.${SealedSecrets.derive('agentry-webhooks', Buffer.from(key, 'base64')).keyId}.`;
 
 /** Signing secrets are stored sealed (AES-256-GCM under WEBHOOK_SECRETS_KEY, bound to their row), and still sign. */
 describe('webhook signing secrets at rest (real gateway, webhooks service, PostgreSQL, NATS)', () => {
@@ -181,19 +181,20 @@ describe('webhook signing secrets at rest (real gateway, webhooks service, Postg
     const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['agent.execution.success'] })).body;
     const rotated = (await session.post(`/v1/webhook-endpoints/${ep.id}/rotate-secret`, {})).body;
     const callback = (await session.get('/v1/webhook-callback-secret')).body.secret as string;
+    // no rotation under way: sealed as v1, which replicas of the version before keyrings read too
     const before = await endpointRow(ep.id);
-    expect(before.secret.startsWith(prefixOf(FIRST_KEY))).toBe(true);
-    expect(before.previous_secret!.startsWith(prefixOf(FIRST_KEY))).toBe(true);
-    expect((await callbackRow(session.workspace.id)).secret.startsWith(prefixOf(FIRST_KEY))).toBe(true);
+    expect(before.secret).toMatch(SEALED);
+    expect(before.previous_secret).toMatch(SEALED);
+    expect((await callbackRow(session.workspace.id)).secret).toMatch(SEALED);
 
     const next = randomBytes(32).toString('base64');
     await stack.stopService('webhooks');
     await stack.startService('webhooks', { WEBHOOK_SECRETS_KEY: next, WEBHOOK_SECRETS_KEYRING: FIRST_KEY });
 
     const after = await endpointRow(ep.id);
-    expect(after.secret.startsWith(prefixOf(next))).toBe(true);
-    expect(after.previous_secret!.startsWith(prefixOf(next))).toBe(true);
-    expect((await callbackRow(session.workspace.id)).secret.startsWith(prefixOf(next))).toBe(true);
+    expect(after.secret.startsWith(rotationPrefixOf(next))).toBe(true);
+    expect(after.previous_secret!.startsWith(rotationPrefixOf(next))).toBe(true);
+    expect((await callbackRow(session.workspace.id)).secret.startsWith(rotationPrefixOf(next))).toBe(true);
     expect((await session.get(`/v1/webhook-endpoints/${ep.id}/secret`)).body).toEqual(rotated);
     expect((await session.get('/v1/webhook-callback-secret')).body.secret).toBe(callback);
     await publishRun(session, cb.url('/cb'));
@@ -203,11 +204,14 @@ describe('webhook signing secrets at rest (real gateway, webhooks service, Postg
     const atCallback = await nextRequest(cb, 1);
     expect(() => verifyStandard(callback, atCallback)).not.toThrow();
 
-    // every value is under the new key now: the old one can leave the ring
+    // every value is under the new key now: the old one can leave the ring, and new values are v1 again
     await stack.stopService('webhooks');
     await stack.startService('webhooks', { WEBHOOK_SECRETS_KEYRING: '' });
     expect((await session.get(`/v1/webhook-endpoints/${ep.id}/secret`)).body).toEqual(rotated);
     expect((await session.get('/v1/webhook-callback-secret')).body.secret).toBe(callback);
+    expect((await endpointRow(ep.id)).secret.startsWith(rotationPrefixOf(next))).toBe(true); // not re-sealed again
+    const later = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['agent.execution.success'] })).body;
+    expect((await endpointRow(later.id)).secret).toMatch(SEALED);
   });
 
   it('refuses to start in production without WEBHOOK_SECRETS_KEY', async () => {

@@ -33,7 +33,7 @@ describe('resealStoredSecrets', () => {
       key: 'id',
       sealed: ['a', 'b'],
       context: ['owner'],
-      currentPrefix: ring.sealedUnderCurrentKeyPrefix,
+      currentPrefixes: ring.currentPrefixes,
       reseal,
     });
   const resealFor = (value: string, row: Record<string, string | null>) =>
@@ -63,6 +63,30 @@ describe('resealStoredSecrets', () => {
       else expect(ring.open(r.b!, 'o')).toBe(`b-${i}`);
     }
     expect(await sweep(resealFor)).toEqual({ resealed: 0, failed: 0, left: 0 });
+  });
+
+  it('without a rotation under way, seals plaintext only and leaves sealed values as they are (v1 or v2)', async () => {
+    await ds.query(`TRUNCATE s.t`);
+    const v1 = before.seal('v1', 'o');
+    const v2 = ring.seal('v2', 'o');
+    await ds.query(`INSERT INTO s.t VALUES ('z1', 'o', $1, NULL), ('z2', 'o', $2, $3)`, [v1, 'plain', v2]);
+    const noRotation = SealedSecrets.derive('test', oldKey);
+
+    const result = await resealStoredSecrets(ds, {
+      table: 's.t',
+      key: 'id',
+      sealed: ['a', 'b'],
+      context: ['owner'],
+      currentPrefixes: noRotation.currentPrefixes,
+      reseal: (value, row) => (noRotation.isCurrent(value) ? value : noRotation.seal(value, row.owner!)),
+    });
+    const [z1, z2] = await rows();
+
+    expect(result).toEqual({ resealed: 1, failed: 0, left: 0 });
+    expect(z1.a).toBe(v1);
+    expect(z2.a).toMatch(/^v1\./);
+    expect(noRotation.open(z2.a, 'o')).toBe('plain');
+    expect(z2.b).toBe(v2);
   });
 
   it('leaves a row whose value does not open, and counts it', async () => {

@@ -37,7 +37,7 @@ export class HookSecretsSweep implements OnApplicationBootstrap {
       table: 'agents.agent_hooks',
       key: 'id',
       sealed: ['key_sealed', 'secret_sealed'],
-      currentPrefix: this.secrets.currentPrefix,
+      currentPrefixes: this.secrets.currentPrefixes,
       reseal: (value) => this.secrets.resealed(value),
     });
   }

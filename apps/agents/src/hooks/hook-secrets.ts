@@ -48,9 +48,9 @@ export class HookSecrets {
     return this.sealed.hasOlderKeys;
   }
 
-  /** How a value sealed under the current key starts (the sweep finds the others in SQL). */
-  get currentPrefix(): string {
-    return this.sealed.sealedUnderCurrentKeyPrefix;
+  /** How a value that needs no re-sealing starts (the sweep finds the others in SQL). */
+  get currentPrefixes(): string[] {
+    return this.sealed.currentPrefixes;
   }
 
   /** The value sealed under the current key: as it is when it already is, else opened and sealed again. */

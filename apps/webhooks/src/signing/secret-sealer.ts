@@ -62,9 +62,9 @@ export class SecretSealer {
     return this.sealed.hasOlderKeys;
   }
 
-  /** How a value sealed under the current key starts (the sweep finds the others in SQL). */
-  get currentPrefix(): string {
-    return this.sealed.sealedUnderCurrentKeyPrefix;
+  /** How a value that needs no re-sealing starts (the sweep finds the others in SQL). */
+  get currentPrefixes(): string[] {
+    return this.sealed.currentPrefixes;
   }
 
   /** A stored value sealed under the current key: a plaintext sealed, one under an older key opened and sealed again. */

@@ -56,7 +56,7 @@ export class SigningSecretsSweep implements OnApplicationBootstrap {
         key: t.key,
         sealed: ['secret', 'previous_secret'],
         context: ['workspace_id'],
-        currentPrefix: this.sealer.currentPrefix,
+        currentPrefixes: this.sealer.currentPrefixes,
         reseal: (value, row) => this.sealer.resealed(value, t.owner({ ...row, id: row[t.key as keyof SecretRow] as string })),
       });
       total.resealed += r.resealed;

@@ -10,8 +10,8 @@ export interface SealedColumns<Row extends Record<string, string | null>> {
   sealed: readonly string[];
   /** Other columns `reseal` needs (the record's owner, for the AAD). */
   context?: readonly string[];
-  /** How every value sealed under the current key starts. */
-  currentPrefix: string;
+  /** How a value that needs no re-sealing starts (SealedSecrets.currentPrefixes). */
+  currentPrefixes: readonly string[];
   /** The value sealed under the current key; throws when it does not open. */
   reseal(value: string, row: Row, column: string): string;
 }
@@ -28,22 +28,24 @@ export interface ResealResult {
 const BATCH = 500;
 
 /**
- * Seals again under the current key every value of a table that is not (plaintext from before encryption, or
- * sealed under an older key of the ring), a page at a time. Safe beside other replicas and live writes: a row is
+ * Seals again under the current key every value of a table that needs it (plaintext from before encryption, or,
+ * during a rotation, a value not under the current key), a page at a time. Safe beside other replicas and live writes: a row is
  * rewritten only if it still holds what was read (compare-and-set), and values already current are not read.
  */
 export async function resealStoredSecrets<Row extends Record<string, string | null>>(
   ds: DataSource,
   spec: SealedColumns<Row>,
 ): Promise<ResealResult> {
-  const { table, key, sealed, currentPrefix } = spec;
-  const stale = sealed.map((c) => `(${c} IS NOT NULL AND NOT starts_with(${c}, $1))`).join(' OR ');
+  const { table, key, sealed, currentPrefixes } = spec;
+  const stale = sealed
+    .map((c) => `(${c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS p(prefix) WHERE starts_with(${c}, p.prefix)))`)
+    .join(' OR ');
   const columns = [...new Set([key, ...(spec.context ?? []), ...sealed])].join(', ');
   const result: ResealResult = { resealed: 0, failed: 0, left: 0 };
   let after = '';
   for (;;) {
     const rows: Row[] = await ds.query(`SELECT ${columns} FROM ${table} WHERE (${stale}) AND ${key} > $2 ORDER BY ${key} LIMIT $3`, [
-      currentPrefix,
+      currentPrefixes,
       after,
       BATCH,
     ]);
@@ -77,7 +79,7 @@ export async function resealStoredSecrets<Row extends Record<string, string | nu
     }
     if (rows.length < BATCH) break;
   }
-  const [{ count }] = (await ds.query(`SELECT count(*)::int AS count FROM ${table} WHERE ${stale}`, [currentPrefix])) as {
+  const [{ count }] = (await ds.query(`SELECT count(*)::int AS count FROM ${table} WHERE ${stale}`, [currentPrefixes])) as {
     count: number;
   }[];
   result.left = count;

@@ -5,7 +5,7 @@ describe(SealedSecrets.name, () => {
   const sut = SealedSecrets.derive('agentry-test', randomBytes(32));
   const aad = JSON.stringify(['endpoint', 'ws_1', 'whe_1']);
 
-  /** Replaces one base64url part of a sealed value (2 iv, 3 tag, 4 ciphertext). */
+  /** Replaces one base64url part of a v1 sealed value (1 iv, 2 tag, 3 ciphertext). */
   const withPart = (sealed: string, index: number, change: (b: Buffer) => Buffer) => {
     const parts = sealed.split('.');
     parts[index] = change(Buffer.from(parts[index], 'base64url')).toString('base64url');
@@ -17,13 +17,15 @@ describe(SealedSecrets.name, () => {
     return copy;
   };
 
-  it('round-trips a secret, with and without AAD, in the v2 format (with the key id) and a new IV every time', () => {
+  it('round-trips a secret, with and without AAD, in the v1 format (no rotation under way) and a new IV every time', () => {
     const plain = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw ☃';
     const a = sut.seal(plain, aad);
     const b = sut.seal(plain, aad);
 
-    expect(a).toMatch(/^v2\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
-    expect(a.startsWith(sut.sealedUnderCurrentKeyPrefix)).toBe(true);
+    // v1: what the versions before keyrings read, so a rolling update to this one breaks no replica
+    expect(a).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+    expect(sut.isCurrent(a)).toBe(true);
+    expect(sut.isCurrent(plain)).toBe(false);
     expect(a).not.toBe(b);
     expect(a).not.toContain('whsec_');
     expect(sut.open(a, aad)).toBe(plain);
@@ -45,17 +47,19 @@ describe(SealedSecrets.name, () => {
   it('refuses a tampered ciphertext, IV or tag, a truncated tag and a malformed value', () => {
     const sealed = sut.seal('whsec_a', aad);
 
-    expect(() => sut.open(withPart(sealed, 4, flipFirstBit), aad)).toThrow();
-    expect(() => sut.open(withPart(sealed, 2, flipFirstBit), aad)).toThrow();
     expect(() => sut.open(withPart(sealed, 3, flipFirstBit), aad)).toThrow();
+    expect(() => sut.open(withPart(sealed, 1, flipFirstBit), aad)).toThrow();
+    expect(() => sut.open(withPart(sealed, 2, flipFirstBit), aad)).toThrow();
     expect(() =>
       sut.open(
-        withPart(sealed, 3, (b) => b.subarray(0, 4)),
+        withPart(sealed, 2, (b) => b.subarray(0, 4)),
         aad,
       ),
     ).toThrow();
-    expect(() => sut.open(sealed.split('.').slice(0, 4).join('.'), aad)).toThrow(/malformed/);
-    expect(() => sut.open(sealed.replace(/^v2/, 'v9'), aad)).toThrow(/unknown sealed secret format v9/);
+    expect(() => sut.open(sealed.split('.').slice(0, 3).join('.'), aad)).toThrow(/malformed/);
+    expect(() => sut.open(sealed.replace(/^v1/, 'v9'), aad)).toThrow(/unknown sealed secret format v9/);
+    const v2 = SealedSecrets.derive('agentry-test', randomBytes(32), [randomBytes(32)]).seal('whsec_a', aad);
+    expect(() => sut.open(v2.split('.').slice(0, 4).join('.'), aad)).toThrow(/malformed/);
   });
 
   it('refuses a value sealed under another master key or for another domain', () => {
@@ -79,10 +83,13 @@ describe(SealedSecrets.name, () => {
     const before = SealedSecrets.derive('agentry-webhooks', oldMaster);
     const ring = SealedSecrets.derive('agentry-webhooks', newMaster, [oldMaster]);
 
-    it('opens a value sealed under an older key, and seals under the current one', () => {
+    it('opens a value sealed under an older key, and seals under the current one, naming it (v2)', () => {
       const old = before.seal('whsec_old', aad);
       const fresh = ring.seal('whsec_new', aad);
 
+      expect(fresh).toMatch(new RegExp(`^v2\\.${ring.keyId}\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]+$`));
+      expect(ring.currentPrefixes).toEqual([`v2.${ring.keyId}.`]);
+      expect(before.currentPrefixes).toEqual(['v1.', 'v2.']);
       expect(ring.open(old, aad)).toBe('whsec_old');
       expect(ring.open(fresh, aad)).toBe('whsec_new');
       expect(ring.isCurrent(old)).toBe(false);
@@ -93,19 +100,17 @@ describe(SealedSecrets.name, () => {
     });
 
     it('names the key by an id that is stable and reveals nothing of it', () => {
-      const id = ring.sealedUnderCurrentKeyPrefix.split('.')[1];
+      const id = ring.keyId;
 
-      expect(SealedSecrets.derive('agentry-webhooks', newMaster).sealedUnderCurrentKeyPrefix).toBe(`v2.${id}.`);
-      expect(SealedSecrets.derive('agentry-hooks', newMaster).sealedUnderCurrentKeyPrefix).not.toBe(`v2.${id}.`);
+      expect(id).toMatch(/^[A-Za-z0-9_-]{8}$/);
+      expect(SealedSecrets.derive('agentry-webhooks', newMaster).keyId).toBe(id);
+      expect(SealedSecrets.derive('agentry-hooks', newMaster).keyId).not.toBe(id);
       expect(newMaster.toString('base64url')).not.toContain(id);
     });
 
     it('reads a v1 value (no key id) under any key of the ring, and still checks its AAD', () => {
-      const v1 = (key: Buffer, plain: string) => {
-        // a v1 value is a v2 value without the key id
-        const parts = SealedSecrets.derive('agentry-webhooks', key).seal(plain, aad).split('.');
-        return ['v1', ...parts.slice(2)].join('.');
-      };
+      // without older keys, values are sealed as v1
+      const v1 = (key: Buffer, plain: string) => SealedSecrets.derive('agentry-webhooks', key).seal(plain, aad);
 
       expect(ring.open(v1(oldMaster, 'whsec_a'), aad)).toBe('whsec_a');
       expect(ring.open(v1(newMaster, 'whsec_b'), aad)).toBe('whsec_b');

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
-/** `v2.<key id>.<iv>.<tag>.<ciphertext>`; `v1.<iv>.<tag>.<ciphertext>` (no key id) is still read. */
+/** `v2.<key id>.<iv>.<tag>.<ciphertext>` while a rotation is under way; `v1.<iv>.<tag>.<ciphertext>` otherwise. */
 const VERSION = 'v2';
 const LEGACY = 'v1';
 /** Full-length tags only: GCM would otherwise accept a tag truncated to 4 bytes. */
@@ -30,14 +30,16 @@ function sealingKey(domain: string, material: Buffer): SealingKey {
 }
 
 /**
- * AES-256-GCM for short secrets at rest, stored as one string `v2.<key id>.<iv>.<tag>.<ciphertext>` (base64url
- * parts). The optional AAD (additional authenticated data) binds a ciphertext to its record: one copied to another
- * row does not open there. Used by the agents (inbound hook credentials) and webhooks (signing secrets) services.
+ * AES-256-GCM for short secrets at rest, stored as one string of base64url parts. The optional AAD (additional
+ * authenticated data) binds a ciphertext to its record: one copied to another row does not open there. Used by the
+ * agents (inbound hook credentials) and webhooks (signing secrets) services.
  *
  * A keyring: values are sealed under the current key and open under it or any older key given, so a key can be
- * replaced without a moment when stored values do not open. The key id in each value says which key opens it, and
- * lets a sweep find, in SQL, the values still sealed under an older key (`sealedUnderCurrentKeyPrefix`). A `v1`
- * value (from before key ids) is tried under each key in turn, the current one first.
+ * replaced without a moment when stored values do not open. While older keys are given (a rotation), values are
+ * sealed as `v2.<key id>.<iv>.<tag>.<ciphertext>`: the key id says which key opens it and lets a sweep find, in
+ * SQL, the values still under another key (`currentPrefixes`). Otherwise they are sealed as
+ * `v1.<iv>.<tag>.<ciphertext>`, which the versions before keyrings read too, so a rolling update to this version
+ * leaves no replica unable to read what another wrote. A `v1` value is tried under each key, the current one first.
  */
 export class SealedSecrets {
   private readonly byId: Map<string, SealingKey>;
@@ -65,9 +67,17 @@ export class SealedSecrets {
     return value.startsWith(`${VERSION}.`) || value.startsWith(`${LEGACY}.`);
   }
 
-  /** How every value sealed under the current key starts; anything else is plaintext, `v1` or under an older key. */
-  get sealedUnderCurrentKeyPrefix(): string {
-    return `${VERSION}.${this.current.id}.`;
+  /**
+   * How a value that needs no re-sealing starts. During a rotation, only `v2.<current key id>.`; otherwise any
+   * sealed value (one sealed under a key no longer given cannot be re-sealed anyway), so only plaintext is stale.
+   */
+  get currentPrefixes(): string[] {
+    return this.hasOlderKeys ? [`${VERSION}.${this.current.id}.`] : [`${LEGACY}.`, `${VERSION}.`];
+  }
+
+  /** The current key's id, as `v2` values name it. */
+  get keyId(): string {
+    return this.current.id;
   }
 
   /** Whether older keys are in the ring (a rotation is under way). */
@@ -75,9 +85,9 @@ export class SealedSecrets {
     return this.older.length > 0;
   }
 
-  /** Whether a stored value is sealed under the current key (a sweep re-seals the others). */
+  /** Whether a stored value needs no re-sealing (see currentPrefixes). */
   isCurrent(value: string): boolean {
-    return value.startsWith(this.sealedUnderCurrentKeyPrefix);
+    return this.currentPrefixes.some((p) => value.startsWith(p));
   }
 
   /** A new random IV every time, so sealing one secret twice gives two different strings. */
@@ -86,7 +96,8 @@ export class SealedSecrets {
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES });
     if (aad) cipher.setAAD(Buffer.from(aad, 'utf8'));
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return [VERSION, this.current.id, ...[iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url'))].join('.');
+    const parts = [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url'));
+    return (this.hasOlderKeys ? [VERSION, this.current.id, ...parts] : [LEGACY, ...parts]).join('.');
   }
 
   /** Throws when the value was tampered with, sealed under a key not in the ring, or sealed with another AAD. */
