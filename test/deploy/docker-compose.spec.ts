@@ -94,6 +94,23 @@ describe('docker-compose.yml', () => {
     for (const variable of variables) expect(envOf(nats)[variable]).toMatch(new RegExp(`^\\$\\{${variable}:\\?`));
   });
 
+  it('creates the JetStream the services may not create, as the provisioner, before any service starts', () => {
+    const provision = services['nats-provision'];
+    expect([provision.command ?? []].flat()).toEqual(['node', 'libs/common/dist/nats/provision-main.js']);
+    expect(envOf(provision)).toEqual(
+      expect.objectContaining({
+        NATS_URL: 'nats://nats:4222',
+        NATS_USER: 'provisioner',
+        NATS_PASSWORD: expect.stringMatching(/^\$\{NATS_PROVISIONER_PASSWORD:\?/),
+      }),
+    );
+    for (const name of SERVICES) {
+      expect((services[name].depends_on as Record<string, { condition?: string }>)['nats-provision']?.condition).toBe(
+        'service_completed_successfully',
+      );
+    }
+  });
+
   it('runs PostgreSQL 16 and NATS 2.10 with JetStream, both with healthchecks', () => {
     expect(services.postgres.image).toMatch(/^postgres:16/);
     expect(healthTest(services.postgres)).toContain('pg_isready');

@@ -135,6 +135,11 @@ describe('deploy/k8s', () => {
     expect(container?.env).toEqual(expect.arrayContaining([{ name: 'MIGRATIONS_RUN', value: 'true' }]));
     const script = (container?.args ?? []).join('\n');
     for (const name of SERVICES) expect(script).toContain(name);
+    // first the JetStream the services may not create, as the provisioner
+    expect(script).toContain(
+      'NATS_USER=provisioner NATS_PASSWORD="$NATS_PROVISIONER_PASSWORD" node libs/common/dist/nats/provision-main.js',
+    );
+    expect(script.indexOf('provision-main.js')).toBeLessThan(script.indexOf('for service in'));
     // each service it starts signs in to NATS as itself
     expect(script).toContain('NATS_USER="$service" NATS_PASSWORD="$(printenv "NATS_${upper}_PASSWORD")"');
     const given = (container?.env ?? []).map((e) => e.name);

@@ -118,16 +118,22 @@ describe('deploy/nats/auth.conf', () => {
           const durable = durableName(c.name, subject);
           expect(allowed(NATS_PERMISSIONS[service].publish, `$JS.API.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.${durable}`)).toBe(true);
           expect(allowed(NATS_PERMISSIONS[service].publish, `$JS.ACK.${EVENTS_STREAM}.${durable}.1.2.3.4.5`)).toBe(true);
-          const others = Object.entries(NATS_PERMISSIONS).filter(([u]) => u !== service);
+          const others = Object.entries(NATS_PERMISSIONS).filter(([u]) => u !== service && u !== 'provisioner');
           for (const [, p] of others) expect(allowed(p.publish, `$JS.API.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.${durable}`)).toBe(false);
         }
       }
     }
   });
 
-  it('lets no user delete, change or purge the events stream, or delete a consumer', () => {
-    for (const [, p] of Object.entries(NATS_PERMISSIONS)) {
+  it('lets no user but the provisioner create, delete, change or purge the events stream or a consumer', () => {
+    const durable = durableName('webhooks-messages', 'agentry.executions.succeeded');
+    for (const [, p] of Object.entries(NATS_PERMISSIONS).filter(([user]) => user !== 'provisioner')) {
       for (const subject of [
+        `$JS.API.STREAM.CREATE.${EVENTS_STREAM}`,
+        `$JS.API.CONSUMER.CREATE.${EVENTS_STREAM}.${durable}`,
+        `$JS.API.CONSUMER.CREATE.${EVENTS_STREAM}.${durable}.agentry.executions.succeeded`,
+        `$JS.API.CONSUMER.DURABLE.CREATE.${EVENTS_STREAM}.${durable}`,
+        `$JS.API.STREAM.CREATE.KV_${RATE_LIMIT_BUCKET}`,
         `$JS.API.STREAM.DELETE.${EVENTS_STREAM}`,
         `$JS.API.STREAM.UPDATE.${EVENTS_STREAM}`,
         `$JS.API.STREAM.PURGE.${EVENTS_STREAM}`,

@@ -65,8 +65,12 @@ describe('NATS with a user per service (deploy/nats/auth.conf)', () => {
     await stack?.stop();
   });
 
-  it('starts every service signed in as its own user, with a password for each user of the config', () => {
+  it('starts every service signed in as its own user, after the provisioner created their stream, consumers and bucket', async () => {
     expect(Object.keys(stack.natsPasswords!).sort()).toEqual(Object.keys(NATS_PERMISSIONS).sort());
+    const provisioner = await signIn('provisioner');
+    const consumers = JSON.parse((await provisioner.request('$JS.API.CONSUMER.NAMES.AGENTRY_EVENTS', '{}', { timeout: 5_000 })).string());
+    const expected = Object.values(EVENT_CONSUMERS).flatMap((c) => c.subjects.map((s) => durableName(c.name, s)));
+    expect([...consumers.consumers].sort()).toEqual(expected.sort());
     expect(natsPasswordVariable('executions')).toBe('NATS_EXECUTIONS_PASSWORD');
     expect(Object.keys(stack.ports).sort()).toEqual(['agents', 'connections', 'executions', 'gateway', 'schedules', 'webhooks']);
   });
@@ -203,14 +207,28 @@ describe('NATS with a user per service (deploy/nats/auth.conf)', () => {
     }
   });
 
-  it("lets no service delete the events stream or read another service's consumer", async () => {
+  it("lets no service create or delete the stream or a consumer, or read another service's consumer", async () => {
     const theirs = `$JS.API.CONSUMER.INFO.AGENTRY_EVENTS.${durableName(EVENT_CONSUMERS.executionsAgents.name, 'agentry.agents.created')}`;
     const executions = await signIn('executions');
     const info = JSON.parse((await executions.request(theirs, '', { timeout: 5_000 })).string());
     expect(info.config.durable_name).toBe('executions-agents-agentry_agents_created');
+    // Creating is the provisioner's: a consumer created with a deliver subject would have the server publish the
+    // stream's messages there, to an RPC subject the user may not publish to itself.
+    const ownDurable = durableName(EVENT_CONSUMERS.webhooksMessages.name, 'agentry.executions.succeeded');
+    const pushToAgentsDelete = JSON.stringify({
+      stream_name: 'AGENTRY_EVENTS',
+      config: { durable_name: ownDurable, deliver_subject: 'agents.delete', filter_subject: 'agentry.executions.succeeded' },
+    });
     for (const user of ['gateway', 'agents', 'executions', 'schedules', 'connections', 'webhooks']) {
       const nc = await signIn(user);
       await expect(nc.request('$JS.API.STREAM.DELETE.AGENTRY_EVENTS', '', { timeout: 2_000 })).rejects.toThrow(/permission/i);
+      await expect(nc.request('$JS.API.STREAM.CREATE.AGENTRY_EVENTS', '{}', { timeout: 2_000 })).rejects.toThrow(/permission/i);
+      for (const subject of [
+        `$JS.API.CONSUMER.CREATE.AGENTRY_EVENTS.${ownDurable}.agentry.executions.succeeded`,
+        `$JS.API.CONSUMER.DURABLE.CREATE.AGENTRY_EVENTS.${ownDurable}`,
+      ]) {
+        await expect(nc.request(subject, pushToAgentsDelete, { timeout: 2_000 })).rejects.toThrow(/permission/i);
+      }
       if (user !== 'executions') await expect(nc.request(theirs, '', { timeout: 2_000 })).rejects.toThrow(/permission/i);
     }
   });
@@ -222,6 +240,15 @@ describe('NATS with a user per service (deploy/nats/auth.conf)', () => {
     await nc.flush();
     expectStatus(await session.post('/v1/agents', agentFactory()), 201, 'agent');
     expect(await waitFor(async () => seen.includes('agentry.agents.created'), 15_000)).toBe(true);
-    await expect(nc.request('agents.list', '{}', { timeout: 2_000 })).rejects.toThrow(/permission/i);
+    nc.publish('agentry.agents.created', '{}');
+    nc.publish('agents.delete', '{}');
+    expect(
+      await waitFor(async () => {
+        const refused = stack.nats.violations().filter((l) => l.includes('User "subscriber"'));
+        return ['agentry.agents.created', 'agents.delete'].every((s) =>
+          refused.some((l) => l.includes(`Publish Violation`) && l.includes(`"${s}"`)),
+        );
+      }, 5_000),
+    ).toBe(true);
   });
 });

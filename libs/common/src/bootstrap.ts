@@ -47,7 +47,7 @@ export async function bootstrapService<C extends ServiceConfig>(options: Bootstr
         strategy: new RpcServerNats(
           {
             servers: config.NATS_URL.split(','),
-            ...natsIdentity(config, options.name),
+            ...natsIdentity(config),
             queue: options.name,
             maxReconnectAttempts: -1,
             reconnectTimeWait: 250,

@@ -73,7 +73,7 @@ export class CoreModule {
         provide: NATS,
         useFactory: async (logger: Logger) => {
           const c = config();
-          const handles = await connectNats(c.NATS_URL, `${options.name}-${process.pid}`, natsIdentity(c, options.name), logger);
+          const handles = await connectNats(c.NATS_URL, `${options.name}-${process.pid}`, natsIdentity(c), logger);
           await ensureEventsStream(handles.jsm);
           return handles;
         },

@@ -12,6 +12,7 @@ export * from './database/data-source';
 export * from './database/naming.strategy';
 export * from './database/base-tables.migration';
 export * from './nats/nats';
+export * from './nats/provision';
 export * from './nats/settled-requests';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';

@@ -9,8 +9,9 @@ describe('resealStoredSecrets', () => {
   let database: TestDatabase;
   let ds: DataSource;
   const oldKey = randomBytes(32);
+  const newKey = randomBytes(32);
   const before = SealedSecrets.derive('test', oldKey);
-  const ring = SealedSecrets.derive('test', randomBytes(32), [oldKey]);
+  const ring = SealedSecrets.derive('test', newKey, [oldKey]);
 
   beforeAll(async () => {
     database = await createTestDatabase('agentry_reseal');
@@ -65,12 +66,12 @@ describe('resealStoredSecrets', () => {
     expect(await sweep(resealFor)).toEqual({ resealed: 0, failed: 0, left: 0 });
   });
 
-  it('without a rotation under way, seals plaintext only and leaves sealed values as they are (v1 or v2)', async () => {
+  it('without a rotation under way, seals plaintext and turns v2 values back into v1, and leaves v1 values alone', async () => {
     await ds.query(`TRUNCATE s.t`);
-    const v1 = before.seal('v1', 'o');
-    const v2 = ring.seal('v2', 'o');
+    const v1 = before.seal('v1', 'o'); // under the old key: not opened, not touched
+    const v2 = ring.seal('v2', 'o'); // under the new key, from the rotation
     await ds.query(`INSERT INTO s.t VALUES ('z1', 'o', $1, NULL), ('z2', 'o', $2, $3)`, [v1, 'plain', v2]);
-    const noRotation = SealedSecrets.derive('test', oldKey);
+    const noRotation = SealedSecrets.derive('test', newKey);
 
     const result = await resealStoredSecrets(ds, {
       table: 's.t',
@@ -78,7 +79,10 @@ describe('resealStoredSecrets', () => {
       sealed: ['a', 'b'],
       context: ['owner'],
       currentPrefixes: noRotation.currentPrefixes,
-      reseal: (value, row) => (noRotation.isCurrent(value) ? value : noRotation.seal(value, row.owner!)),
+      reseal: (value, row) =>
+        noRotation.isCurrent(value)
+          ? value
+          : noRotation.seal(SealedSecrets.isSealed(value) ? noRotation.open(value, row.owner!) : value, row.owner!),
     });
     const [z1, z2] = await rows();
 
@@ -86,7 +90,8 @@ describe('resealStoredSecrets', () => {
     expect(z1.a).toBe(v1);
     expect(z2.a).toMatch(/^v1\./);
     expect(noRotation.open(z2.a, 'o')).toBe('plain');
-    expect(z2.b).toBe(v2);
+    expect(z2.b).toMatch(/^v1\./);
+    expect(noRotation.open(z2.b!, 'o')).toBe('v2');
   });
 
   it('leaves a row whose value does not open, and counts it', async () => {

@@ -38,9 +38,11 @@ const TOOL_PROGRESS = 'tools.progress.*';
 export const RATE_LIMIT_BUCKET = 'agentry_rate_limits';
 
 /**
- * The JetStream API a service needs: the events stream (read its info, create it when missing), and its own
- * durable consumers by name (create, read, pull, acknowledge). Not the rest of the API: no service can delete or
- * change the stream, or read or delete another service's consumer.
+ * The JetStream API a service needs: the events stream's info, and its own durable consumers by name (read, pull,
+ * acknowledge). Not the rest of the API: no service can create, delete or change the stream or a consumer, or read
+ * another service's consumer. Creating is the `provisioner`'s (`npm run nats-provision`): a user that may create a
+ * consumer may make it a push consumer that delivers the stream's messages, in the server's name, to any subject
+ * (an RPC subject it may not publish to, say).
  */
 function jetstreamOf(name: NatsService): string[] {
   const durables = Object.values(EVENT_CONSUMERS)
@@ -50,22 +52,13 @@ function jetstreamOf(name: NatsService): string[] {
   return [
     '$JS.API.INFO',
     `$JS.API.STREAM.INFO.${S}`,
-    `$JS.API.STREAM.CREATE.${S}`,
-    ...durables.flatMap((d) => [
-      `$JS.API.CONSUMER.INFO.${S}.${d}`,
-      `$JS.API.CONSUMER.CREATE.${S}.${d}`,
-      `$JS.API.CONSUMER.CREATE.${S}.${d}.>`,
-      `$JS.API.CONSUMER.DURABLE.CREATE.${S}.${d}`,
-      `$JS.API.CONSUMER.MSG.NEXT.${S}.${d}`,
-      `$JS.ACK.${S}.${d}.>`,
-    ]),
+    ...durables.flatMap((d) => [`$JS.API.CONSUMER.INFO.${S}.${d}`, `$JS.API.CONSUMER.MSG.NEXT.${S}.${d}`, `$JS.ACK.${S}.${d}.>`]),
   ];
 }
 
 /** The gateway's rate limits: a key-value bucket, which is a stream `KV_<bucket>` with subjects `$KV.<bucket>.>`. */
 const RATE_LIMIT_KV = [
   `$JS.API.STREAM.INFO.KV_${RATE_LIMIT_BUCKET}`,
-  `$JS.API.STREAM.CREATE.KV_${RATE_LIMIT_BUCKET}`,
   `$JS.API.DIRECT.GET.KV_${RATE_LIMIT_BUCKET}.>`,
   `$JS.API.STREAM.MSG.GET.KV_${RATE_LIMIT_BUCKET}`,
   `$KV.${RATE_LIMIT_BUCKET}.>`,
@@ -88,7 +81,7 @@ function service(name: NatsService, own: { calls?: string[]; answers?: string[];
  * Who may publish and subscribe to what on NATS. deploy/nats/auth.conf is rendered from this table
  * (`npm run nats-conf`); a test checks that the two agree and that every subject a service's code uses is here.
  */
-export const NATS_PERMISSIONS: Record<NatsService | 'subscriber', NatsUserPermissions> = {
+export const NATS_PERMISSIONS: Record<NatsService | 'subscriber' | 'provisioner', NatsUserPermissions> = {
   gateway: service('gateway', {
     calls: [
       ...all(AgentsRpc),
@@ -121,6 +114,12 @@ export const NATS_PERMISSIONS: Record<NatsService | 'subscriber', NatsUserPermis
    * own durable consumers, and NATS permissions cannot tell those apart by name).
    */
   subscriber: { publish: [], subscribe: [`${EVENTS_SUBJECT_PREFIX}.>`], respond: false },
+  /**
+   * `npm run nats-provision` (compose's `nats-provision`, the k8s migrate Job): creates the events stream, the
+   * services' consumers and the rate-limit bucket. The whole JetStream API: an operator's credential, which no
+   * service holds.
+   */
+  provisioner: { publish: ['$JS.API.>'], subscribe: [`${natsInboxPrefix('provisioner')}.>`], respond: false },
 };
 
 /** The environment variable that holds a user's password in deploy/nats/auth.conf. */

@@ -65,9 +65,12 @@ export async function startNats(options: StartNatsOptions = {}): Promise<TestNat
   let child: ChildProcess | undefined;
   let stopped: Promise<void> | undefined;
   const violations: string[] = [];
-  const watch = (chunk: string) => {
-    // A chunk may end in the middle of a line: such a line is matched as far as it came (its start says enough).
-    for (const line of chunk.split('\n')) if (line.includes(' Violation')) violations.push(line);
+  const partial = new Map<NodeJS.ReadableStream, string>();
+  const watch = (stream: NodeJS.ReadableStream, chunk: string) => {
+    // A chunk may end in the middle of a line: keep that part until its line is whole.
+    const lines = ((partial.get(stream) ?? '') + chunk).split('\n');
+    partial.set(stream, lines.pop()!);
+    for (const line of lines) if (line.includes(' Violation')) violations.push(line);
   };
 
   const start = async () => {
@@ -79,7 +82,7 @@ export async function startNats(options: StartNatsOptions = {}): Promise<TestNat
     for (const stream of [proc.stdout!, proc.stderr!]) {
       stream.setEncoding('utf8').on('data', (d: string) => {
         tail.push(d);
-        watch(d);
+        watch(stream, d);
       });
     }
     let exited = false;

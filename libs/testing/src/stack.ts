@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createTestDatabase, TestDatabase } from './database';
 // The contracts' DTO classes need it; scripts and the benchmark load the harness without Nest.
 import 'reflect-metadata';
+import { connectNats, natsIdentity, provisionJetStream } from '@agentry/common';
 import { NATS_PERMISSIONS, natsPasswordVariable } from '@agentry/contracts';
 import { startNats, TestNats } from './nats-server';
 import { isRunning, OutputTail, terminate, track } from './processes';
@@ -87,6 +88,15 @@ export function serviceMain(name: string): string {
 
 /** The NATS users and permissions a deployment runs with (rendered from libs/contracts). */
 export const NATS_AUTH_CONF = join(repoRoot(), 'deploy', 'nats', 'auth.conf');
+
+async function provisionAs(url: string, password: string): Promise<void> {
+  const handles = await connectNats(url, 'test-nats-provision', natsIdentity({ NATS_USER: 'provisioner', NATS_PASSWORD: password }));
+  try {
+    await provisionJetStream(handles);
+  } finally {
+    await handles.nc.close();
+  }
+}
 
 /** A letter first: nats-server parses a variable's value as config, and one that starts with a digit as a number. */
 function newNatsPasswords(): Record<string, string> {
@@ -276,6 +286,13 @@ export async function startStack(options: StartStackOptions = {}): Promise<TestS
   }
   const database = db.value;
   const natsServer = nats.value;
+  if (natsPasswords) {
+    // as a deployment does before its services start: they may not create their stream, consumers or bucket
+    await provisionAs(natsServer.url, natsPasswords.provisioner).catch(async (err) => {
+      await Promise.allSettled([database.drop(), natsServer.stop()]);
+      throw err;
+    });
+  }
   const adminKey = generateAdminKey();
   const log = openLog(label);
   const common = { ...baseEnv({ databaseUrl: database.url, natsUrl: natsServer.url, adminKey }), ...options.env };

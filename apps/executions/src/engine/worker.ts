@@ -43,9 +43,18 @@ const TIMER_HORIZON_MS = 10 * 60_000;
  * period, hands the rest back, and answers the sync callers still waiting here with their runs as they
  * stand, all while the RPC server can still send those answers (before Nest closes it).
  */
+/**
+ * A replica's id, one NATS token (`executions.runner.cancel.<id>`): a dotted host name (`ip-10-0-0-1.ec2.internal`)
+ * would make it several, which the `executions.runner.cancel.*` permission does not match, and a wildcard or a space
+ * would break the subject.
+ */
+export function workerId(host: string, pid: number, suffix: string): string {
+  return `${host.replace(/[.*>\s]/g, '_')}-${pid}-${suffix}`;
+}
+
 @Injectable()
 export class Worker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly id = workerId(hostname(), process.pid, randomBytes(3).toString('hex'));
   private readonly inflight = new Map<string, { run: ActiveRun; done: Promise<void> }>();
   /** Slots promised to starts whose insert (and claim) is in flight. */
   private reserved = 0;

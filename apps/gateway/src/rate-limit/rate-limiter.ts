@@ -1,5 +1,5 @@
 import { RATE_LIMIT_BUCKET } from '@agentry/contracts';
-import { LeasedShare, LeasedShares, LOGGER, NATS, NatsHandles } from '@agentry/common';
+import { LeasedShare, LeasedShares, LOGGER, NATS, NatsHandles, RATE_LIMIT_KV_OPTIONS } from '@agentry/common';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { KV, Kvm } from '@nats-io/kv';
 import type { Logger } from 'pino';
@@ -49,7 +49,7 @@ export class RateLimiter implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    this.kv = await new Kvm(this.nats.js).create(BUCKET, { ttl: 2 * WINDOW_MS, history: 1 });
+    this.kv = await new Kvm(this.nats.js).create(BUCKET, RATE_LIMIT_KV_OPTIONS);
   }
 
   async take(subject: string, limit: number, now = Date.now()): Promise<RateDecision> {

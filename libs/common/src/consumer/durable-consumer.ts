@@ -1,11 +1,11 @@
 import { durableName, EventEnvelope, EVENTS_STREAM, EventMap, EventSubject } from '@agentry/contracts';
-import { AckPolicy, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg, ConsumerMessages } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { JetStreamClient, JetStreamManager, JsMsg, ConsumerMessages } from '@nats-io/jetstream';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../logging/request-context';
+import { durableConfig } from '../nats/provision';
 
 /** A handler may return a callback to run once its transaction has committed (e.g. tell other processes). */
 export type EventHandler<S extends EventSubject> = (
@@ -62,14 +62,8 @@ export class DurableConsumer {
       try {
         await this.jsm.consumers.info(EVENTS_STREAM, durable);
       } catch {
-        await this.jsm.consumers.add(EVENTS_STREAM, {
-          durable_name: durable,
-          filter_subject: subject,
-          ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
-          ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
-          max_deliver: this.options.maxDeliver ?? -1,
-        });
+        // With NATS users, `npm run nats-provision` has created it and this user may not (deploy/nats/auth.conf).
+        await this.jsm.consumers.add(EVENTS_STREAM, durableConfig(this.options.name, subject, this.options));
       }
       const consumer = await this.js.consumers.get(EVENTS_STREAM, durable);
       const messages = await consumer.consume({ max_messages: 100 });

@@ -89,7 +89,8 @@ describe(SealedSecrets.name, () => {
 
       expect(fresh).toMatch(new RegExp(`^v2\\.${ring.keyId}\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]+$`));
       expect(ring.currentPrefixes).toEqual([`v2.${ring.keyId}.`]);
-      expect(before.currentPrefixes).toEqual(['v1.', 'v2.']);
+      expect(before.currentPrefixes).toEqual(['v1.']);
+      expect(before.isCurrent(fresh)).toBe(false);
       expect(ring.open(old, aad)).toBe('whsec_old');
       expect(ring.open(fresh, aad)).toBe('whsec_new');
       expect(ring.isCurrent(old)).toBe(false);

@@ -68,11 +68,12 @@ export class SealedSecrets {
   }
 
   /**
-   * How a value that needs no re-sealing starts. During a rotation, only `v2.<current key id>.`; otherwise any
-   * sealed value (one sealed under a key no longer given cannot be re-sealed anyway), so only plaintext is stale.
+   * How a value that needs no re-sealing starts: what `seal` writes now. During a rotation `v2.<current key id>.`;
+   * otherwise `v1.`, so once a rotation is over the sweep turns its `v2` values back into `v1`, which a rollback to
+   * the version before keyrings still reads.
    */
   get currentPrefixes(): string[] {
-    return this.hasOlderKeys ? [`${VERSION}.${this.current.id}.`] : [`${LEGACY}.`, `${VERSION}.`];
+    return this.hasOlderKeys ? [`${VERSION}.${this.current.id}.`] : [`${LEGACY}.`];
   }
 
   /** The current key's id, as `v2` values name it. */

@@ -75,6 +75,23 @@ describe('compileGuardedJsonata', () => {
     expect(heldWhileUnderWay).toBe(true);
   });
 
+  it('still ends an evaluation that waits for its turns far longer than its cap (a wall-clock backstop of 10×)', async () => {
+    // A few ms of running against a 50 ms cap, but other work holds the event loop 200 ms at each of its turns:
+    // past 500 ms of wall clock it ends, though it ran far less than its cap.
+    const expr = compileGuardedJsonata('$sum([1..400].($ * 2))', { ...JSONATA_LIMITS, timeoutMs: 50, sliceMs: 1 });
+    let done = false;
+    const evaluation = expr.evaluate({}).finally(() => (done = true));
+    const hold = () => {
+      if (done) return;
+      busy(200);
+      setTimeout(hold, 0);
+    };
+    setTimeout(hold, 0);
+    await expect(evaluation).rejects.toMatchObject({ code: 'D1012' });
+    // the control: the same expression, left alone, ends well within its cap
+    await expect(expr.evaluate({})).resolves.toBe(400 * 401);
+  });
+
   it('keeps the depth and sequence caps', async () => {
     const deep = compileGuardedJsonata('($f := function($n) { $f($n + 1) + 1 }; $f(0))');
     await expect(deep.evaluate({})).rejects.toMatchObject({ code: 'D1011' });

@@ -14,13 +14,18 @@ export interface JsonataLimits {
 
 export const JSONATA_LIMITS: JsonataLimits = { timeoutMs: 2_000, stack: 500, sequence: 1_000_000, sliceMs: 10 };
 
-/** One evaluation's clock, kept on its own frame (`environment.base`). */
+/** One evaluation's clock, kept on its own frame (`environment.base`); monotonic milliseconds (performance.now). */
 interface EvalClock {
+  /** When it began. */
+  started: number;
   /** When its current slice began. */
   sliceStarted: number;
   /** Time it ran in the slices before this one. */
   ran: number;
 }
+
+/** However long its waits for a turn, no evaluation lasts longer than this many times its cap. */
+const WALL_CLOCK_BACKSTOP = 10;
 
 const CLOCK = Symbol('agentry.jsonataClock');
 
@@ -36,8 +41,10 @@ type EvalFrame = { base: { [CLOCK]?: EvalClock } };
  *
  * The time cap counts the slices only. JSONata's own cap is wall-clock from the start; with turns taken, that
  * would charge an expression for the other runs' work done while it waited, and a busy process would fail
- * expressions that pass when it is idle. The error is JSONata's own (D1012, with its message). Throws
- * JSONata's error for bad syntax.
+ * expressions that pass when it is idle. A slice still includes what ran in the same tick: evaluations started
+ * together interleave their microtasks, so each is charged for the others' nodes as well (bounded by the slice).
+ * A wall-clock backstop of ten times the cap ends an evaluation however much of its time was waiting. The error is
+ * JSONata's own (D1012, with its message). Throws JSONata's error for bad syntax.
  */
 export function compileGuardedJsonata(source: string, limits: JsonataLimits = JSONATA_LIMITS): jsonata.Expression {
   // JSONata's wall-clock timeout is off (0); the hook below keeps the cap instead.
@@ -46,20 +53,22 @@ export function compileGuardedJsonata(source: string, limits: JsonataLimits = JS
   // JSONata looks this binding up (by its Symbol.for name) before evaluating each node, and awaits what it returns.
   expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, (_node: unknown, _input: unknown, frame: EvalFrame) => {
     const own = frame.base;
-    const now = Date.now();
+    const now = performance.now();
     const clock = own[CLOCK];
     if (clock === undefined) {
-      own[CLOCK] = { sliceStarted: now, ran: 0 };
+      own[CLOCK] = { started: now, sliceStarted: now, ran: 0 };
       return undefined;
     }
     const slice = now - clock.sliceStarted;
     // JSONata fills in the message from the code, as for its own guardrails' errors.
-    if (clock.ran + slice > timeoutMs) throw Object.assign(new Error(), { code: 'D1012', value: timeoutMs });
+    if (clock.ran + slice > timeoutMs || now - clock.started > timeoutMs * WALL_CLOCK_BACKSTOP) {
+      throw Object.assign(new Error(), { code: 'D1012', value: timeoutMs });
+    }
     if (slice < sliceMs) return undefined;
     clock.ran += slice;
     return new Promise<void>((resolve) =>
       setImmediate(() => {
-        clock.sliceStarted = Date.now();
+        clock.sliceStarted = performance.now();
         resolve();
       }),
     );

@@ -19,13 +19,14 @@ export interface NatsIdentity {
 }
 
 /**
- * The identity of a service from its config. With NATS_USER set, it signs in, and its inbox is `_INBOX_<service>`,
+ * The identity of a service from its config. With NATS_USER set, it signs in, and its inbox is `_INBOX_<user>`,
  * which deploy/nats/auth.conf lets only that user read: the default `_INBOX.>` would let any user who may read
- * their own replies read every service's replies as well (decrypted connection secrets among them).
+ * their own replies read every service's replies as well (decrypted connection secrets among them). The conf's
+ * users are the services' names; a service signed in as another user gets that user's permissions, not its own.
  */
-export function natsIdentity(config: { NATS_USER: string; NATS_PASSWORD: string }, service: string): NatsIdentity {
+export function natsIdentity(config: { NATS_USER: string; NATS_PASSWORD: string }): NatsIdentity {
   if (!config.NATS_USER) return {};
-  return { user: config.NATS_USER, pass: config.NATS_PASSWORD, inboxPrefix: natsInboxPrefix(service) };
+  return { user: config.NATS_USER, pass: config.NATS_PASSWORD, inboxPrefix: natsInboxPrefix(config.NATS_USER) };
 }
 
 /**
