@@ -1,4 +1,4 @@
-import { LOGGER, Logger, resealStoredSecrets } from '@agentry/common';
+import { LOGGER, Logger, resealAtStart, resealStoredSecrets } from '@agentry/common';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretOwner, SecretSealer } from './secret-sealer';
@@ -31,20 +31,9 @@ export class SigningSecretsSweep implements OnApplicationBootstrap {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      const r = await this.run();
-      // During a rotation every start says how many values are left under older keys, none included.
-      if (r.resealed > 0 || r.left > 0 || this.sealer.rotating) {
-        this.logger[r.failed > 0 ? 'error' : 'info'](
-          { resealed: r.resealed, failed: r.failed, left_under_other_keys: r.left },
-          'webhooks: signing secrets sealed under the current key',
-        );
-      }
-    } catch (err) {
-      // plaintext rows are read as they are, and values under an older key open while it is in the ring
-      this.logger.error({ err: (err as Error).message }, 'webhooks: sealing signing secrets under the current key failed');
-    }
+  onApplicationBootstrap(): Promise<void> {
+    // plaintext rows are read as they are meanwhile
+    return resealAtStart(this.logger, 'webhooks: signing secrets', this.sealer.rotating, () => this.run());
   }
 
   /** Rows rewritten and values that did not open, all tables; rows left under other keys. */

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 
 /** A table of sealed secrets, for `resealStoredSecrets`. Names are code, never input. */
@@ -84,4 +85,24 @@ export async function resealStoredSecrets<Row extends Record<string, string | nu
   }[];
   result.left = count;
   return result;
+}
+
+/**
+ * A service's start-up sweep: runs it and logs what it did. During a rotation (`rotating`) every start logs how many
+ * values are left under other keys, none included, so an operator knows when the old key can leave the ring. A
+ * failure is logged, not thrown: values under an older key keep opening while it is in the ring, and the next start
+ * tries again.
+ */
+export async function resealAtStart(logger: Logger, what: string, rotating: boolean, sweep: () => Promise<ResealResult>): Promise<void> {
+  try {
+    const r = await sweep();
+    if (r.resealed > 0 || r.left > 0 || rotating) {
+      logger[r.failed > 0 ? 'error' : 'info'](
+        { resealed: r.resealed, failed: r.failed, left_under_other_keys: r.left },
+        `${what} sealed again under the current key`,
+      );
+    }
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, `${what}: sealing under the current key failed`);
+  }
 }
