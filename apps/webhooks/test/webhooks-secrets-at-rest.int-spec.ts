@@ -67,6 +67,15 @@ describe('webhook signing secrets at rest (real gateway, webhooks service, Postg
       secret: string;
       previous_secret: string | null;
     };
+  /** A workspace with an endpoint whose secret was rotated once, and its callback secret; receivers for both. */
+  const rotatedEndpoint = async () => {
+    const session = await TestSession.create(stack);
+    const [rx, cb] = [await receiver(), await receiver()];
+    const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['agent.execution.success'] })).body;
+    const rotated = (await session.post(`/v1/webhook-endpoints/${ep.id}/rotate-secret`, {})).body;
+    const callback = (await session.get('/v1/webhook-callback-secret')).body.secret as string;
+    return { session, rx, cb, ep, rotated, callback };
+  };
   const publishRun = async (session: TestSession, callbackUrl?: string) =>
     events.publish(
       ExecutionsEvents.succeeded,
@@ -139,11 +148,7 @@ describe('webhook signing secrets at rest (real gateway, webhooks service, Postg
   });
 
   it('seals secrets stored in plaintext (rows from before encryption) at start, and they keep signing', async () => {
-    const session = await TestSession.create(stack);
-    const [rx, cb] = [await receiver(), await receiver()];
-    const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['agent.execution.success'] })).body;
-    const rotated = (await session.post(`/v1/webhook-endpoints/${ep.id}/rotate-secret`, {})).body;
-    const callback = (await session.get('/v1/webhook-callback-secret')).body.secret as string;
+    const { session, rx, cb, ep, rotated, callback } = await rotatedEndpoint();
     await db.query(`UPDATE webhooks.endpoints SET secret = $2, previous_secret = $3 WHERE id = $1`, [ep.id, rotated.secret, ep.secret]);
     await db.query(`UPDATE webhooks.callback_signers SET secret = $2 WHERE workspace_id = $1`, [session.workspace.id, callback]);
 
@@ -176,11 +181,7 @@ describe('webhook signing secrets at rest (real gateway, webhooks service, Postg
   });
 
   it('rotates WEBHOOK_SECRETS_KEY: with the old key in the ring a restart seals every secret again under the new one, and they keep signing', async () => {
-    const session = await TestSession.create(stack);
-    const [rx, cb] = [await receiver(), await receiver()];
-    const ep = (await session.post('/v1/webhook-endpoints', { url: rx.url(), event_types: ['agent.execution.success'] })).body;
-    const rotated = (await session.post(`/v1/webhook-endpoints/${ep.id}/rotate-secret`, {})).body;
-    const callback = (await session.get('/v1/webhook-callback-secret')).body.secret as string;
+    const { session, rx, cb, ep, rotated, callback } = await rotatedEndpoint();
     // no rotation under way: sealed as v1, which replicas of the version before keyrings read too
     const before = await endpointRow(ep.id);
     expect(before.secret).toMatch(SEALED);

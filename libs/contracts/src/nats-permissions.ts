@@ -9,8 +9,7 @@ import { ToolsRpc } from './tools/tools.subjects';
 import { WebhooksRpc } from './webhooks/webhooks.subjects';
 
 /** The services, each a NATS user of its own in deploy/nats/auth.conf. */
-export const NATS_SERVICES = ['gateway', 'agents', 'executions', 'schedules', 'connections', 'webhooks'] as const;
-export type NatsService = (typeof NATS_SERVICES)[number];
+export type NatsService = 'gateway' | 'agents' | 'executions' | 'schedules' | 'connections' | 'webhooks';
 
 /**
  * Where a service's replies and JetStream deliveries come back: `_INBOX_<service>.…`, readable by that user only.

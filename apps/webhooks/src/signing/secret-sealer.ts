@@ -70,7 +70,7 @@ export class SecretSealer {
   /** A stored value sealed under the current key: a plaintext sealed, one under an older key opened and sealed again. */
   resealed(stored: string, owner: SecretOwner): string {
     if (!SealedSecrets.isSealed(stored)) return this.seal(stored, owner);
-    return this.sealed.isCurrent(stored) ? stored : this.seal(this.sealed.open(stored, aadOf(owner)), owner);
+    return this.sealed.resealed(stored, aadOf(owner));
   }
 
   /** Throws when the value does not open for this owner (tampered, copied from another row, or another key). */

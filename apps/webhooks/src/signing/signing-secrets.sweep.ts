@@ -1,13 +1,14 @@
-import { LOGGER, Logger, resealAtStart, resealStoredSecrets } from '@agentry/common';
+import { LOGGER, Logger, resealAtStart, ResealResult, resealStoredSecrets } from '@agentry/common';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretOwner, SecretSealer } from './secret-sealer';
 
-type SecretRow = { id: string; workspace_id: string; secret: string; previous_secret: string | null };
+/** A row as the sweep reads it: `id` only from endpoints (callback signers are keyed by workspace_id). */
+type SecretRow = { id?: string; workspace_id: string; secret: string; previous_secret: string | null };
 
 /** The two tables holding signing secrets, with how a row names its owner (the AAD). */
 const TABLES = [
-  { table: 'webhooks.endpoints', key: 'id', owner: (r: SecretRow): SecretOwner => ({ workspaceId: r.workspace_id, endpointId: r.id }) },
+  { table: 'webhooks.endpoints', key: 'id', owner: (r: SecretRow): SecretOwner => ({ workspaceId: r.workspace_id, endpointId: r.id! }) },
   {
     table: 'webhooks.callback_signers',
     key: 'workspace_id',
@@ -37,7 +38,7 @@ export class SigningSecretsSweep implements OnApplicationBootstrap {
   }
 
   /** Rows rewritten and values that did not open, all tables; rows left under other keys. */
-  async run(): Promise<{ resealed: number; failed: number; left: number }> {
+  async run(): Promise<ResealResult> {
     const total = { resealed: 0, failed: 0, left: 0 };
     for (const t of TABLES) {
       const r = await resealStoredSecrets<SecretRow>(this.ds, {
@@ -46,7 +47,7 @@ export class SigningSecretsSweep implements OnApplicationBootstrap {
         sealed: ['secret', 'previous_secret'],
         context: ['workspace_id'],
         currentPrefixes: this.sealer.currentPrefixes,
-        reseal: (value, row) => this.sealer.resealed(value, t.owner({ ...row, id: row[t.key as keyof SecretRow] as string })),
+        reseal: (value, row) => this.sealer.resealed(value, t.owner(row)),
       });
       total.resealed += r.resealed;
       total.failed += r.failed;

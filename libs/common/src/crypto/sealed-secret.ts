@@ -91,6 +91,11 @@ export class SealedSecrets {
     return this.currentPrefixes.some((p) => value.startsWith(p));
   }
 
+  /** A stored value as it should be stored now: as it is when current, else opened and sealed again (throws when it does not open). */
+  resealed(sealed: string, aad?: string): string {
+    return this.isCurrent(sealed) ? sealed : this.seal(this.open(sealed, aad), aad);
+  }
+
   /** A new random IV every time, so sealing one secret twice gives two different strings. */
   seal(plain: string, aad?: string): string {
     const iv = randomBytes(12);

@@ -60,8 +60,8 @@ async function logRefusals(nc: NatsConnection, logger: Logger): Promise<void> {
   }
 }
 
-/** Creates the events stream if it is missing. Publishing dedupes on the event id for 10 minutes. */
-export async function ensureEventsStream(jsm: JetStreamManager): Promise<void> {
+/** Creates the events stream if it is missing; says whether it did. Publishing dedupes on the event id for 10 minutes. */
+export async function ensureEventsStream(jsm: JetStreamManager): Promise<boolean> {
   const config = {
     name: EVENTS_STREAM,
     subjects: [`${EVENTS_SUBJECT_PREFIX}.>`],
@@ -72,14 +72,17 @@ export async function ensureEventsStream(jsm: JetStreamManager): Promise<void> {
   };
   try {
     await jsm.streams.info(EVENTS_STREAM);
+    return false;
   } catch {
     try {
       await jsm.streams.add(config);
+      return true;
     } catch (err) {
       // another service created it between our info and add
       await jsm.streams.info(EVENTS_STREAM).catch(() => {
         throw err;
       });
+      return false;
     }
   }
 }

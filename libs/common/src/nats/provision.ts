@@ -32,12 +32,7 @@ export function durableConfig(
  */
 export async function provisionJetStream(handles: NatsHandles): Promise<string[]> {
   const created: string[] = [];
-  try {
-    await handles.jsm.streams.info(EVENTS_STREAM);
-  } catch {
-    await ensureEventsStream(handles.jsm);
-    created.push(`stream ${EVENTS_STREAM}`);
-  }
+  if (await ensureEventsStream(handles.jsm)) created.push(`stream ${EVENTS_STREAM}`);
   for (const consumer of Object.values(EVENT_CONSUMERS)) {
     for (const subject of consumer.subjects) {
       const durable = durableName(consumer.name, subject);
